@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from communities import permissions
+
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/health/", "/theme.css", "/accessibility/")
+
+
+class RequireMultiFactorMiddleware:
+    """With COPSITE_REQUIRE_MFA_FOR_STAFF on, staff and facilitators must set up an
+    authenticator app before doing anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_set_up_mfa(request):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    def _must_set_up_mfa(self, request) -> bool:
+        if not settings.COPSITE_REQUIRE_MFA_FOR_STAFF:
+            return False
+        user = request.user
+        if not user.is_authenticated or request.path.startswith(ALLOWED_PREFIXES):
+            return False
+        if not permissions.moderates_any_community(user):
+            return False
+        from allauth.mfa.models import Authenticator
+
+        return not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists()

@@ -1,0 +1,55 @@
+from django.db import transaction
+from django.utils import timezone
+
+from communities.models import Membership, MembershipRequest, RequestStatus
+
+from .models import User
+
+
+@transaction.atomic
+def account_delete(*, actor: User) -> None:
+    """Remove a person but keep what they wrote, attributed to "Former member".
+
+    The user row stays (content keeps its foreign keys); everything that identifies the
+    person is erased and they can no longer sign in. Sole owners must hand over first.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+    from django.core.exceptions import ValidationError
+
+    sole_owned = [
+        m.community.name
+        for m in Membership.objects.filter(user=actor, role="owner").select_related("community")
+        if not Membership.objects.filter(community=m.community, role="owner")
+        .exclude(user=actor)
+        .exists()
+    ]
+    if sole_owned:
+        raise ValidationError(
+            "You are the only owner of "
+            + ", ".join(sole_owned)
+            + ". Make someone else an owner before deleting your account."
+        )
+    EmailAddress.objects.filter(user=actor).delete()
+    SocialAccount.objects.filter(user=actor).delete()
+    Authenticator.objects.filter(user=actor).delete()
+    Membership.objects.filter(user=actor).delete()
+    MembershipRequest.objects.filter(user=actor, status=RequestStatus.PENDING).update(
+        status=RequestStatus.WITHDRAWN, decided_at=timezone.now()
+    )
+    if actor.avatar:
+        actor.avatar.delete(save=False)
+    actor.expertise.clear()
+    actor.email = None
+    actor.display_name = ""
+    actor.job_title = ""
+    actor.organisation = ""
+    actor.bio = ""
+    actor.avatar = ""
+    actor.is_active = False
+    actor.is_staff = False
+    actor.is_superuser = False
+    actor.deleted_at = timezone.now()
+    actor.set_unusable_password()
+    actor.save()

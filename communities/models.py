@@ -1,0 +1,285 @@
+"""Communities and who belongs to them.
+
+A community is a plain Django model (see docs/decisions.md): its sections (blog, wiki,
+library) hang off it in later apps. Who may see or do what is decided only in
+`communities.permissions`.
+"""
+
+import fnmatch
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+RESERVED_SLUGS = frozenset(
+    {
+        "about", "accessibility", "account", "accounts", "admin", "api", "blog", "blogs",
+        "c", "communities", "community", "django-admin", "documents", "events", "feeds",
+        "forum", "forums", "health", "help", "invitations", "latest", "library", "media",
+        "new", "people", "search", "settings", "static", "theme", "wiki",
+    }
+)  # fmt: skip
+
+
+class Visibility(models.TextChoices):
+    OPEN = "open", "Open: anyone can read, members post"
+    RESTRICTED = "restricted", "Restricted: listed, content for members only"
+    PRIVATE = "private", "Private: unlisted, by invitation only"
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    FACILITATOR = "facilitator", "Facilitator"
+    OWNER = "owner", "Owner"
+
+
+ROLE_RANK = {Role.MEMBER: 1, Role.FACILITATOR: 2, Role.OWNER: 3}
+MODERATOR_ROLES = (Role.FACILITATOR, Role.OWNER)
+
+
+def validate_community_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError("“%(slug)s” is reserved. Choose another web address.", params={"slug": value})
+
+
+def validate_domain_patterns(value: str) -> None:
+    for pattern in split_domain_patterns(value):
+        bare = pattern.removeprefix("*.")
+        if "*" in bare or "." not in bare or "@" in bare or " " in bare:
+            raise ValidationError(
+                "“%(pattern)s” is not a domain pattern. Use forms such as gov.uk or *.nhs.uk.",
+                params={"pattern": pattern},
+            )
+
+
+def split_domain_patterns(value: str) -> list[str]:
+    return [p.strip().lower() for p in value.replace(",", "\n").splitlines() if p.strip()]
+
+
+class CommunityQuerySet(models.QuerySet):
+    def listed_to(self, user) -> "CommunityQuerySet":
+        """Communities this person may know exist (the directory)."""
+        from communities import permissions
+
+        return permissions.filter_listed_communities(self, user)
+
+    def for_directory(self) -> "CommunityQuerySet":
+        return (
+            self.annotate(member_count=Count("memberships", distinct=True))
+            .prefetch_related(
+                "tags",
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(role__in=MODERATOR_ROLES)
+                    .select_related("user")
+                    .order_by("user__display_name"),
+                    to_attr="facilitator_memberships",
+                ),
+            )
+            .order_by("-last_activity_at", "name")
+        )
+
+
+class Community(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(
+        "web address",
+        max_length=60,
+        unique=True,
+        validators=[validate_community_slug],
+        help_text="Lower-case letters, numbers and hyphens; used in the community's web address.",
+    )
+    description = models.TextField(
+        max_length=2000, help_text="What the community is for and who it is for."
+    )
+    guidelines = models.TextField(
+        blank=True,
+        max_length=10000,
+        help_text="How members are expected to behave. New members accept these when joining.",
+    )
+    visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.OPEN, db_index=True
+    )
+    allowed_email_domains = models.TextField(
+        "e-mail domains that may join without asking",
+        blank=True,
+        validators=[validate_domain_patterns],
+        help_text="Restricted communities only. One per line, e.g. *.gov.uk or nhs.net.",
+    )
+    tags = TaggableManager(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="community",
+        help_text="The community's document library in the Wagtail admin.",
+    )
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "communities"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["-last_activity_at", "name"], name="community_activity_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:home", kwargs={"slug": self.slug})
+
+    def email_domain_may_join(self, email: str) -> bool:
+        """Whether an address on this domain may join a restricted community without asking."""
+        domain = email.rpartition("@")[2].lower()
+        for pattern in split_domain_patterns(self.allowed_email_domains):
+            if pattern.startswith("*."):
+                if domain == pattern[2:] or fnmatch.fnmatch(domain, pattern):
+                    return True
+            elif domain == pattern:
+                return True
+        return False
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_member_list(self) -> "MembershipQuerySet":
+        return self.select_related("user").order_by("-role", "user__display_name", "user_id")
+
+
+class Membership(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+    accepted_guidelines_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="membership_unique")
+        ]
+        indexes = [
+            models.Index(fields=["user", "community"], name="membership_user_idx"),
+            models.Index(fields=["community", "role"], name="membership_role_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.community} ({self.get_role_display()})"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in MODERATOR_ROLES
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class MembershipRequestQuerySet(models.QuerySet):
+    def pending(self) -> "MembershipRequestQuerySet":
+        return self.filter(status=RequestStatus.PENDING)
+
+
+class MembershipRequest(models.Model):
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    message = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(blank=True, max_length=2000)
+
+    objects = MembershipRequestQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"],
+                condition=Q(status="pending"),
+                name="membership_request_one_pending",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["community", "status", "created_at"], name="request_queue_idx"),
+            models.Index(fields=["user", "status"], name="request_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} asks to join {self.community}"
+
+
+class Ban(models.Model):
+    """A person removed from a community who may not join or ask to join again."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="bans")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(blank=True, max_length=2000)
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "user"], name="ban_unique")]
+
+
+def hash_invitation_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """A single-use link, bound to one e-mail address, that expires. Only its hash is stored."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "created_at"], name="invitation_list_idx")]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.community} for {self.email}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired

@@ -1,0 +1,301 @@
+"""The one place that answers "may this person see / join / post / moderate this?".
+
+Every view, list, feed, e-mail and admin screen asks here. Rules:
+
+- open communities: anyone reads; members post;
+- restricted communities: listed; content for members; join by request or allowed e-mail domain;
+- private communities: unlisted; by invitation; outsiders get 404 for every URL;
+- roles: member < facilitator < owner; active site staff may do everything.
+
+A person's memberships, pending requests and bans are loaded once per request and cached
+on the user object (`access_for`), so checks inside loops cost no queries.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import (
+    MODERATOR_ROLES,
+    ROLE_RANK,
+    Ban,
+    Community,
+    Membership,
+    MembershipRequest,
+    RequestStatus,
+    Role,
+    Visibility,
+)
+
+_CACHE_ATTR = "_copsite_access"
+
+
+@dataclass
+class Access:
+    """What one person holds across communities. Build with `access_for(user)`."""
+
+    user: object
+    memberships: dict[int, Membership] = field(default_factory=dict)
+
+    @cached_property
+    def is_authenticated(self) -> bool:
+        return bool(getattr(self.user, "is_authenticated", False) and self.user.is_active)
+
+    @cached_property
+    def is_staff(self) -> bool:
+        return self.is_authenticated and (self.user.is_staff or self.user.is_superuser)
+
+    @cached_property
+    def pending_request_community_ids(self) -> frozenset[int]:
+        if not self.is_authenticated:
+            return frozenset()
+        return frozenset(
+            MembershipRequest.objects.filter(
+                user=self.user, status=RequestStatus.PENDING
+            ).values_list("community_id", flat=True)
+        )
+
+    @cached_property
+    def banned_community_ids(self) -> frozenset[int]:
+        if not self.is_authenticated:
+            return frozenset()
+        return frozenset(Ban.objects.filter(user=self.user).values_list("community_id", flat=True))
+
+    @cached_property
+    def has_verified_email(self) -> bool:
+        if not self.is_authenticated:
+            return False
+        from allauth.account.models import EmailAddress
+
+        return EmailAddress.objects.filter(user=self.user, verified=True).exists()
+
+    @cached_property
+    def verified_emails(self) -> frozenset[str]:
+        if not self.is_authenticated:
+            return frozenset()
+        from allauth.account.models import EmailAddress
+
+        return frozenset(
+            e.lower()
+            for e in EmailAddress.objects.filter(user=self.user, verified=True).values_list(
+                "email", flat=True
+            )
+        )
+
+    def role_in(self, community: Community) -> str | None:
+        membership = self.memberships.get(community.pk)
+        return membership.role if membership else None
+
+    @property
+    def member_community_ids(self) -> set[int]:
+        return set(self.memberships)
+
+    @property
+    def moderated_community_ids(self) -> set[int]:
+        return {cid for cid, m in self.memberships.items() if m.role in MODERATOR_ROLES}
+
+
+def access_for(user) -> Access:
+    """The person's cached access: one query for memberships, the rest loaded when needed."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    access = Access(user=user)
+    if access.is_authenticated:
+        access.memberships = {
+            m.community_id: m for m in Membership.objects.filter(user=user).only(
+                "id", "community_id", "user_id", "role", "joined_at"
+            )
+        }
+    if user is not None:
+        try:
+            setattr(user, _CACHE_ATTR, access)
+        except AttributeError:  # pragma: no cover - an object that refuses attributes
+            pass
+    return access
+
+
+def forget_access(user) -> None:
+    """Drop the cached access after changing someone's memberships within a request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+# --- Questions about one community ---------------------------------------------------------------
+
+
+def can_know_exists(user, community: Community) -> bool:
+    """Whether the community may be named to this person at all (private ones are unlisted)."""
+    if community.visibility != Visibility.PRIVATE:
+        return True
+    access = access_for(user)
+    return access.is_staff or community.pk in access.memberships
+
+
+def can_read(user, community: Community) -> bool:
+    """Whether the person may read the community's content (threads, posts, members...)."""
+    if community.visibility == Visibility.OPEN:
+        return True
+    access = access_for(user)
+    return access.is_staff or community.pk in access.memberships
+
+
+def is_member(user, community: Community) -> bool:
+    return community.pk in access_for(user).memberships
+
+
+def can_post(user, community: Community) -> bool:
+    """Members with a verified e-mail address post; so do site staff."""
+    access = access_for(user)
+    if not access.is_authenticated or community.pk in access.banned_community_ids:
+        return False
+    if not (access.is_staff or community.pk in access.memberships):
+        return False
+    return access.has_verified_email
+
+
+def can_moderate(user, community: Community) -> bool:
+    access = access_for(user)
+    return access.is_staff or access.role_in(community) in MODERATOR_ROLES
+
+
+def can_manage_roles(user, community: Community) -> bool:
+    """Owners (and site staff) appoint facilitators and owners."""
+    access = access_for(user)
+    return access.is_staff or access.role_in(community) == Role.OWNER
+
+
+def can_change_member(user, community: Community, target: Membership) -> bool:
+    """Facilitators manage members; only owners touch other facilitators and owners."""
+    if not can_moderate(user, community):
+        return False
+    if target.user_id == getattr(user, "pk", None):
+        return False
+    if target.role == Role.MEMBER:
+        return True
+    return can_manage_roles(user, community)
+
+
+def can_create_community(user) -> bool:
+    access = access_for(user)
+    if access.is_staff:
+        return True
+    return (
+        settings.COPSITE_MEMBERS_CAN_CREATE_COMMUNITIES
+        and access.is_authenticated
+        and access.has_verified_email
+    )
+
+
+class JoinOption(enum.Enum):
+    """What the person can do about membership: drives the community's "next step"."""
+
+    SIGN_IN = "sign_in"
+    JOIN = "join"
+    REQUEST = "request"
+    PENDING = "pending"
+    INVITATION_ONLY = "invitation_only"
+    MEMBER = "member"
+    BANNED = "banned"
+    VERIFY_EMAIL = "verify_email"
+
+
+def join_option(user, community: Community) -> JoinOption:
+    access = access_for(user)
+    if not access.is_authenticated:
+        return JoinOption.SIGN_IN
+    if community.pk in access.memberships:
+        return JoinOption.MEMBER
+    if community.pk in access.banned_community_ids:
+        return JoinOption.BANNED
+    if community.visibility == Visibility.PRIVATE:
+        return JoinOption.INVITATION_ONLY
+    if not access.has_verified_email:
+        return JoinOption.VERIFY_EMAIL
+    if community.visibility == Visibility.OPEN:
+        return JoinOption.JOIN
+    if any(community.email_domain_may_join(email) for email in access.verified_emails):
+        return JoinOption.JOIN
+    if community.pk in access.pending_request_community_ids:
+        return JoinOption.PENDING
+    return JoinOption.REQUEST
+
+
+def role_outranks(role: str, other: str) -> bool:
+    return ROLE_RANK[role] > ROLE_RANK[other]
+
+
+# --- Querysets ----------------------------------------------------------------------------------
+
+
+def filter_listed_communities(queryset: QuerySet, user) -> QuerySet:
+    """Communities the person may know exist: not private, or theirs."""
+    access = access_for(user)
+    if access.is_staff:
+        return queryset
+    return queryset.filter(
+        ~Q(visibility=Visibility.PRIVATE) | Q(pk__in=access.member_community_ids)
+    )
+
+
+def filter_readable_communities(queryset: QuerySet, user) -> QuerySet:
+    """Communities whose content the person may read."""
+    access = access_for(user)
+    if access.is_staff:
+        return queryset
+    return queryset.filter(Q(visibility=Visibility.OPEN) | Q(pk__in=access.member_community_ids))
+
+
+def communities_moderated_by(user) -> QuerySet:
+    """Communities the person facilitates or owns (all of them for site staff)."""
+    access = access_for(user)
+    if access.is_staff:
+        return Community.objects.all()
+    return Community.objects.filter(pk__in=access.moderated_community_ids)
+
+
+def communities_of(user) -> QuerySet:
+    """Communities the person belongs to, for menus and dashboards."""
+    return Community.objects.filter(pk__in=access_for(user).member_community_ids)
+
+
+def moderates_any_community(user) -> bool:
+    access = access_for(user)
+    return access.is_staff or bool(access.moderated_community_ids)
+
+
+# --- Fetching single objects --------------------------------------------------------------------
+
+
+def get_community_for_user_or_404(user, slug: str) -> Community:
+    """The community, or 404 if this person must not learn that it exists."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not can_know_exists(user, community):
+        raise Http404("No such community")
+    return community
+
+
+def require_read(user, community: Community) -> None:
+    """403 for a listed community whose content this person may not read."""
+    if not can_read(user, community):
+        raise PermissionDenied("This community's content is for its members.")
+
+
+def get_moderated_community_or_404(user, community_id: int) -> Community:
+    """For facilitator screens: the community if the person facilitates it (or is staff).
+
+    404 when they must not learn it exists; 403 when it is listed but not theirs to manage.
+    """
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None or not can_know_exists(user, community):
+        raise Http404("No such community")
+    if not can_moderate(user, community):
+        raise PermissionDenied("You do not facilitate this community.")
+    return community

@@ -1,0 +1,107 @@
+"""Queueing and delivering e-mails through the outbox (see models.OutboundEmail)."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from copsite.tasks import enqueue_after_commit
+
+from .models import OutboundEmail
+from .registry import EmailContent, builder_for
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def email_queue(*, key: str, kind: str, to_address: str, recipient=None, payload=None) -> OutboundEmail:
+    """Record an e-mail to send once the current transaction commits. Same key, same e-mail."""
+    email, created = OutboundEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "to_address": to_address,
+            "recipient": recipient,
+            "payload": payload or {},
+        },
+    )
+    if created:
+        from .tasks import deliver_email
+
+        enqueue_after_commit(deliver_email, email.pk)
+    return email
+
+
+def build_message(content: EmailContent, to_address: str) -> EmailMultiAlternatives:
+    context = {"site_name": settings.COPSITE_SITE_NAME, "site_url": settings.SITE_URL}
+    context.update(content.context)
+    text = render_to_string(f"{content.template}.txt", context)
+    html = render_to_string(f"{content.template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=content.subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to_address],
+        headers=content.headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _claim(email_id: int) -> OutboundEmail | None:
+    """Mark the row as being sent, committed before sending: a second worker finds it taken."""
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update()
+            .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return None
+        email.status = OutboundEmail.Status.SENDING
+        email.attempts += 1
+        email.save(update_fields=["status", "attempts"])
+    return email
+
+
+def email_deliver(email_id: int) -> bool:
+    """Send one queued e-mail at most once. Returns whether a message went out."""
+    email = _claim(email_id)
+    if email is None:
+        return False
+    try:
+        content = builder_for(email.kind)(email.payload)
+        if content is None:
+            email.status = OutboundEmail.Status.SKIPPED
+            email.save(update_fields=["status"])
+            return False
+        build_message(content, email.to_address).send()
+    except Exception as error:
+        logger.exception("Sending e-mail %s failed", email.pk)
+        email.status = (
+            OutboundEmail.Status.FAILED
+            if email.attempts >= MAX_ATTEMPTS
+            else OutboundEmail.Status.PENDING
+        )
+        email.last_error = repr(error)[:2000]
+        email.save(update_fields=["status", "last_error"])
+        return False
+    email.status = OutboundEmail.Status.SENT
+    email.sent_at = timezone.now()
+    # Secrets (such as an invitation token) are needed only to build the message.
+    email.payload = {k: v for k, v in email.payload.items() if not k.startswith("secret_")}
+    email.save(update_fields=["status", "sent_at", "payload"])
+    return True
+
+
+def pending_email_ids(*, older_than_seconds: int = 60) -> list[int]:
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        OutboundEmail.objects.filter(
+            status=OutboundEmail.Status.PENDING, created_at__lte=cutoff
+        ).values_list("pk", flat=True)[:500]
+    )
