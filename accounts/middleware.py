@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -32,3 +33,21 @@ class RequireMultiFactorMiddleware:
         return not Authenticator.objects.filter(
             user=user, type=Authenticator.Type.TOTP
         ).exists()
+
+
+class AdminAccessMiddleware:
+    """Signed-in people without admin access get a clear 403 on /admin/ rather than Wagtail's
+    redirect to the sign-in page (which, for someone already signed in, would loop)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            request.path.startswith("/admin/")
+            and user.is_authenticated
+            and not user.has_perm("wagtailadmin.access_admin")
+        ):
+            raise PermissionDenied("The admin is for community facilitators and site staff.")
+        return self.get_response(request)

@@ -1,6 +1,169 @@
+"""Site-wide form rendering with GOV.UK Frontend markup.
+
+`settings.FORM_RENDERER = "copsite.forms.GovukFormRenderer"` makes `{{ form }}`
+render through `templates/forms/govuk_form.html` and each field through
+`templates/forms/govuk_field.html`, for every form: Copsite's own, allauth's
+and Wagtail form pages.
+
+The field template renders the widget with `{{ field.govuk_widget }}`: the
+bound widget (so a typed value is kept when the form comes back with errors,
+and Django's own `aria-describedby`/`aria-invalid` attributes are set) with the
+GOV.UK classes added. `{{ field }}` itself is left unchanged, so admin screens
+that render widgets directly look as they always did.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django.forms import widgets
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
+
+# GOV.UK class (and its error modifier) for each kind of widget; a kind is what
+# `govuk_kind` returns and what the field template branches on.
+_INPUT_CLASSES = {
+    "input": ("govuk-input", "govuk-input--error"),
+    "password": ("govuk-input govuk-password-input__input govuk-js-password-input-input", "govuk-input--error"),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "checkbox": ("govuk-checkboxes__input", ""),
+}
+
+
+def _join_classes(*parts: str | None) -> str:
+    seen: list[str] = []
+    for part in parts:
+        for name in (part or "").split():
+            if name not in seen:
+                seen.append(name)
+    return " ".join(seen)
+
+
+class GovukBoundField(BoundField):
+    """A BoundField that knows how to render itself as GOV.UK markup."""
+
+    @cached_property
+    def govuk_kind(self) -> str:
+        """The GOV.UK pattern for this field's widget.
+
+        One of: "hidden", "checkbox", "radioselect", "checkboxselectmultiple",
+        "select", "textarea", "file", "password", "input".
+        """
+        widget = self.field.widget
+        if widget.is_hidden:
+            return "hidden"
+        if isinstance(widget, widgets.CheckboxSelectMultiple):
+            return "checkboxselectmultiple"
+        if isinstance(widget, widgets.RadioSelect):
+            return "radioselect"
+        if isinstance(widget, widgets.CheckboxInput):
+            return "checkbox"
+        if isinstance(widget, widgets.Select):  # also SelectMultiple, NullBooleanSelect
+            return "select"
+        if isinstance(widget, widgets.Textarea):
+            return "textarea"
+        if isinstance(widget, widgets.FileInput):  # also ClearableFileInput
+            return "file"
+        if isinstance(widget, widgets.PasswordInput):
+            return "password"
+        return "input"
+
+    @property
+    def govuk_widget(self) -> SafeString:
+        """The widget HTML with GOV.UK classes, the bound value and ARIA attributes."""
+        kind = self.govuk_kind
+        widget = self.field.widget
+        if kind == "hidden":
+            return self.as_widget()
+        base_class, error_class = _INPUT_CLASSES.get(kind, ("", ""))
+        attrs = {
+            "class": _join_classes(
+                base_class,
+                error_class if self.errors else "",
+                widget.attrs.get("class"),
+            )
+        }
+        if kind == "password":
+            attrs.setdefault("spellcheck", "false")
+            attrs.setdefault("autocapitalize", "none")
+        if kind == "file" and isinstance(widget, widgets.ClearableFileInput):
+            # The current file and the "remove" checkbox are rendered by the
+            # field template as GOV.UK markup; here only the file input.
+            widget = copy.copy(widget)
+            widget.template_name = widgets.FileInput.template_name
+            widget.format_value = lambda value: None
+        html = self.as_widget(widget=widget, attrs=attrs)
+        if self.field.show_hidden_initial:
+            html += self.as_hidden(only_initial=True)
+        return html
+
+    @property
+    def govuk_options(self) -> list[dict]:
+        """Options of a RadioSelect or CheckboxSelectMultiple, for GOV.UK markup."""
+        options = []
+        for index, subwidget in enumerate(self.subwidgets):
+            data = subwidget.data
+            attrs = data.get("attrs") or {}
+            options.append(
+                {
+                    "id": attrs.get("id") or "",
+                    "name": data["name"],
+                    "value": "" if data["value"] is None else str(data["value"]),
+                    "label": data["label"],
+                    "checked": bool(data.get("selected")),
+                    "disabled": bool(attrs.get("disabled")),
+                    "index": index,
+                }
+            )
+        return options
+
+    @property
+    def govuk_current_file(self):
+        """The file already saved for a ClearableFileInput field, or None."""
+        widget = self.field.widget
+        if not isinstance(widget, widgets.ClearableFileInput):
+            return None
+        value = self.initial if not self.form.is_bound else self.value()
+        return value if widget.is_initial(value) else None
+
+    @property
+    def govuk_clear_checkbox(self) -> dict | None:
+        """Name and id of the "remove the current file" checkbox, when it applies."""
+        widget = self.field.widget
+        if not isinstance(widget, widgets.ClearableFileInput) or self.field.required:
+            return None
+        if self.govuk_current_file is None:
+            return None
+        name = widget.clear_checkbox_name(self.html_name)
+        return {
+            "name": name,
+            "id": widget.clear_checkbox_id(name),
+            "checked": bool(self.form.is_bound and self.form.data.get(name)),
+            "disabled": self.field.disabled,
+        }
+
+    @property
+    def govuk_error_ids(self) -> str:
+        return f"{self.auto_id}_error" if self.auto_id and self.errors else ""
+
+    @property
+    def govuk_label_html(self) -> SafeString:
+        """Label text (escaped), with " (optional)" for optional fields."""
+        from django.utils.html import conditional_escape
+
+        text = conditional_escape(self.label)
+        if not self.field.required and self.govuk_kind != "checkbox":
+            text = mark_safe(f"{text} (optional)")
+        return text
 
 
 class GovukFormRenderer(TemplatesSetting):
+    """Render forms and fields with GOV.UK Frontend markup (see module docstring)."""
+
     form_template_name = "forms/govuk_form.html"
     field_template_name = "forms/govuk_field.html"
+    bound_field_class = GovukBoundField

@@ -1,0 +1,78 @@
+"""Shared fixtures. `people` builds one community of each visibility and a person in every
+role the permission matrix uses."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from communities.models import Role, Visibility
+from tests.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    MembershipRequestFactory,
+    UserFactory,
+)
+
+ROLES = ("anonymous", "outsider", "pending", "member", "facilitator", "owner", "staff")
+
+
+@dataclass
+class Cast:
+    community: object
+    outsider: object
+    pending: object
+    member: object
+    facilitator: object
+    owner: object
+    staff: object
+
+    def person(self, role: str):
+        return AnonymousUser() if role == "anonymous" else getattr(self, role)
+
+
+def make_cast(visibility: str, staff=None) -> Cast:
+    community = CommunityFactory(visibility=visibility)
+    members = {
+        role: MembershipFactory(community=community, role=role).user
+        for role in (Role.MEMBER, Role.FACILITATOR, Role.OWNER)
+    }
+    pending = MembershipRequestFactory(community=community).user
+    return Cast(
+        community=community,
+        outsider=UserFactory(),
+        pending=pending,
+        member=members[Role.MEMBER],
+        facilitator=members[Role.FACILITATOR],
+        owner=members[Role.OWNER],
+        staff=staff or UserFactory(is_staff=True, is_superuser=True),
+    )
+
+
+@pytest.fixture
+def cast_factory(db):
+    return make_cast
+
+
+@pytest.fixture
+def open_cast(db):
+    return make_cast(Visibility.OPEN)
+
+
+@pytest.fixture
+def restricted_cast(db):
+    return make_cast(Visibility.RESTRICTED)
+
+
+@pytest.fixture
+def private_cast(db):
+    return make_cast(Visibility.PRIVATE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,55 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import User
+from communities.models import Community, Membership, MembershipRequest, Role, Visibility
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.gov.uk")
+    display_name = factory.Faker("name", locale="en_GB")
+    job_title = "Policy officer"
+    organisation = "Example Council"
+    password = factory.django.Password("a-Strong-passw0rd")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """Users have a verified primary address unless built with verified=False."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    name = factory.Sequence(lambda n: f"Community {n}")
+    slug = factory.Sequence(lambda n: f"community-{n}")
+    description = "People working on the same thing, sharing what works."
+    guidelines = "Be kind."
+    visibility = Visibility.OPEN
+    last_activity_at = factory.LazyFunction(timezone.now)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    community = factory.SubFactory(CommunityFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.MEMBER
+    accepted_guidelines_at = factory.LazyFunction(timezone.now)
+
+
+class MembershipRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MembershipRequest
+
+    community = factory.SubFactory(CommunityFactory, visibility=Visibility.RESTRICTED)
+    user = factory.SubFactory(UserFactory)
+    message = "Please let me in."
