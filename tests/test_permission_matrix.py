@@ -75,7 +75,11 @@ def join_page(visibility, role) -> int:
 
 
 def request_page(visibility, role) -> int:
-    return 200 if visibility == RESTRICTED and role in {"outsider", "other_facilitator", "staff"} else 302
+    return (
+        200
+        if visibility == RESTRICTED and role in {"outsider", "other_facilitator", "staff"}
+        else 302
+    )
 
 
 def leave_page(visibility, role) -> int:

@@ -2,7 +2,12 @@ import pytest
 from django.urls import reverse
 
 from communities.models import Membership, MembershipRequest, RequestStatus, Role, Visibility
-from tests.factories import CommunityFactory, MembershipFactory, MembershipRequestFactory, UserFactory
+from tests.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    MembershipRequestFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,9 +66,7 @@ def test_removing_the_last_owner_in_the_admin_is_refused_with_a_message(client):
     owner = MembershipFactory(role=Role.OWNER)
     staff = UserFactory(is_staff=True)
     client.force_login(staff)
-    response = client.post(
-        reverse("communities_admin:member-remove", args=[owner.pk]), follow=True
-    )
+    response = client.post(reverse("communities_admin:member-remove", args=[owner.pk]), follow=True)
     assert "at least one owner" in response.content.decode()
     assert Membership.objects.filter(pk=owner.pk).exists()
 

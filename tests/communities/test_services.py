@@ -17,7 +17,12 @@ from communities.models import (
     Visibility,
 )
 from notifications.models import OutboundEmail
-from tests.factories import CommunityFactory, MembershipFactory, MembershipRequestFactory, UserFactory
+from tests.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    MembershipRequestFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +73,9 @@ def test_joining_an_open_community_requires_accepting_its_guidelines():
     person = UserFactory()
     with pytest.raises(ValidationError, match="guidelines"):
         services.membership_join(actor=person, community=community, accepted_guidelines=False)
-    membership = services.membership_join(actor=fresh(person), community=community, accepted_guidelines=True)
+    membership = services.membership_join(
+        actor=fresh(person), community=community, accepted_guidelines=True
+    )
     assert membership.accepted_guidelines_at is not None
 
 
@@ -84,7 +91,9 @@ def test_joining_twice_says_so_and_keeps_one_membership():
 def test_an_unverified_account_cannot_join():
     with pytest.raises(ValidationError, match="Confirm your e-mail"):
         services.membership_join(
-            actor=UserFactory(verified=False), community=CommunityFactory(), accepted_guidelines=True
+            actor=UserFactory(verified=False),
+            community=CommunityFactory(),
+            accepted_guidelines=True,
         )
 
 
@@ -193,7 +202,9 @@ def test_the_last_owner_cannot_leave_or_be_demoted():
         services.membership_leave(actor=owner_membership.user, community=community)
     staff = UserFactory(is_staff=True)
     with pytest.raises(ValidationError, match="at least one owner"):
-        services.membership_set_role(actor=staff, membership_id=owner_membership.pk, role=Role.MEMBER)
+        services.membership_set_role(
+            actor=staff, membership_id=owner_membership.pk, role=Role.MEMBER
+        )
     assert Membership.objects.get(pk=owner_membership.pk).role == Role.OWNER
 
 
@@ -266,7 +277,9 @@ def test_an_invitation_opened_by_a_different_account_is_refused(invitation):
 
 def test_an_expired_invitation_is_refused(invitation):
     invitation, token = invitation
-    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     with pytest.raises(ValidationError, match="expired"):
         services.invitation_accept(
             actor=UserFactory(email="invitee@example.gov.uk"), token=token, accepted_guidelines=True

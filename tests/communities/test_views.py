@@ -3,7 +3,12 @@ from django.urls import reverse
 
 from communities import permissions
 from communities.models import Community, Membership, MembershipRequest, Role, Visibility
-from tests.factories import CommunityFactory, MembershipFactory, MembershipRequestFactory, UserFactory
+from tests.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    MembershipRequestFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +108,11 @@ def test_the_member_list_query_count_does_not_grow_with_members(
     ],
 )
 def test_the_community_home_shows_each_visitor_their_next_step(client, who, button):
-    visibility = Visibility.OPEN if who in ("anonymous", "outsider_open", "member") else Visibility.RESTRICTED
+    visibility = (
+        Visibility.OPEN
+        if who in ("anonymous", "outsider_open", "member")
+        else Visibility.RESTRICTED
+    )
     community = CommunityFactory(visibility=visibility)
     if who.startswith("outsider"):
         client.force_login(UserFactory())
@@ -159,7 +168,12 @@ def test_creating_a_community_with_a_taken_slug_keeps_what_was_typed(client):
     client.force_login(UserFactory(is_staff=True))
     response = client.post(
         reverse("communities:community-create"),
-        {"name": "Housing two", "slug": "housing", "description": "Typed text", "visibility": "open"},
+        {
+            "name": "Housing two",
+            "slug": "housing",
+            "description": "Typed text",
+            "visibility": "open",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200

@@ -69,7 +69,10 @@ def test_health_answers_503_when_redis_is_configured_but_down(client, settings):
 def test_pages_carry_security_headers_and_a_csp_without_inline_scripts(client):
     response = client.get(reverse("communities:directory"))
     csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert "<script>" not in response.content.decode()

@@ -48,7 +48,9 @@ def test_a_failed_send_goes_back_to_the_queue_and_the_sweep_sends_it(monkeypatch
     assert len(mail.outbox) == 1
 
 
-def test_a_change_still_succeeds_when_the_broker_is_down(monkeypatch, django_capture_on_commit_callbacks):
+def test_a_change_still_succeeds_when_the_broker_is_down(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     def no_broker(*args, **kwargs):
         raise ConnectionRefusedError("broker down")
 
