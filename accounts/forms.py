@@ -15,7 +15,9 @@ class ProfileForm(forms.ModelForm):
         label="Profile picture (optional)",
         required=False,
         help_text="A JPEG, PNG, GIF or WebP image under 5 MB. We crop it to a square.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
     )
 
     class Meta:

@@ -2,10 +2,11 @@
 
 from io import BytesIO
 
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 
 MAX_AVATAR_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256
@@ -24,7 +25,9 @@ def avatar_from_upload(upload: UploadedFile) -> ContentFile:
             width, height = probe.size
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ValidationError("The file is not a picture we can read. Use a JPEG or PNG.") from error
+        raise ValidationError(
+            "The file is not a picture we can read. Use a JPEG or PNG."
+        ) from error
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError("The picture must be a JPEG, PNG, GIF or WebP file.")
     if width * height > MAX_PIXELS:

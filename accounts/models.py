@@ -1,10 +1,11 @@
 """People: one account per person, signed in by e-mail address."""
 
+from taggit.managers import TaggableManager
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from taggit.managers import TaggableManager
 
 FORMER_MEMBER_NAME = "Former member"
 

@@ -16,6 +16,7 @@ def account_delete(*, actor: User) -> None:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
+
     from django.core.exceptions import ValidationError
 
     sole_owned = [

@@ -17,7 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import permissions, services
 from .forms import BanForm, CommunityForm, DeclineForm, InvitationForm, RoleForm
-from .models import Ban, Community, Invitation, Membership, MembershipRequest, RequestStatus
+from .models import Ban, Invitation, Membership, MembershipRequest, RequestStatus
 
 
 def _flash_error(request, error: ValidationError) -> None:
@@ -74,7 +74,9 @@ class AdminCommunityMixin(WagtailAdminTemplateMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["community"] = self.community
-        context["can_manage_roles"] = permissions.can_manage_roles(self.request.user, self.community)
+        context["can_manage_roles"] = permissions.can_manage_roles(
+            self.request.user, self.community
+        )
         return context
 
 

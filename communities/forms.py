@@ -12,7 +12,14 @@ class CommunityForm(forms.ModelForm):
 
     class Meta:
         model = Community
-        fields = ["name", "slug", "description", "guidelines", "visibility", "allowed_email_domains"]
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "guidelines",
+            "visibility",
+            "allowed_email_domains",
+        ]
         widgets = {
             "visibility": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -42,7 +49,10 @@ class CommunityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("allowed_email_domains") and cleaned.get("visibility") != Visibility.RESTRICTED:
+        if (
+            cleaned.get("allowed_email_domains")
+            and cleaned.get("visibility") != Visibility.RESTRICTED
+        ):
             self.add_error(
                 "allowed_email_domains",
                 "E-mail domains only apply to restricted communities. Clear them or choose "

@@ -8,13 +8,14 @@ library) hang off it in later apps. Who may see or do what is decided only in
 import fnmatch
 import hashlib
 
+from taggit.managers import TaggableManager
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from taggit.managers import TaggableManager
 
 RESERVED_SLUGS = frozenset(
     {
@@ -44,7 +45,9 @@ MODERATOR_ROLES = (Role.FACILITATOR, Role.OWNER)
 
 def validate_community_slug(value: str) -> None:
     if value.lower() in RESERVED_SLUGS:
-        raise ValidationError("“%(slug)s” is reserved. Choose another web address.", params={"slug": value})
+        raise ValidationError(
+            "“%(slug)s” is reserved. Choose another web address.", params={"slug": value}
+        )
 
 
 def validate_domain_patterns(value: str) -> None:
@@ -131,7 +134,9 @@ class Community(models.Model):
     class Meta:
         verbose_name_plural = "communities"
         ordering = ["name"]
-        indexes = [models.Index(fields=["-last_activity_at", "name"], name="community_activity_idx")]
+        indexes = [
+            models.Index(fields=["-last_activity_at", "name"], name="community_activity_idx")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -246,6 +251,9 @@ class Ban(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "user"], name="ban_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} banned from {self.community}"
 
 
 def hash_invitation_token(token: str) -> str:

@@ -13,6 +13,7 @@ on the user object (`access_for`), so checks inside loops cost no queries.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -110,15 +111,14 @@ def access_for(user) -> Access:
     access = Access(user=user)
     if access.is_authenticated:
         access.memberships = {
-            m.community_id: m for m in Membership.objects.filter(user=user).only(
+            m.community_id: m
+            for m in Membership.objects.filter(user=user).only(
                 "id", "community_id", "user_id", "role", "joined_at"
             )
         }
     if user is not None:
-        try:
+        with contextlib.suppress(AttributeError):  # an object that refuses attributes
             setattr(user, _CACHE_ATTR, access)
-        except AttributeError:  # pragma: no cover - an object that refuses attributes
-            pass
     return access
 
 

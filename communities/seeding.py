@@ -54,8 +54,13 @@ GUIDELINES = (
 )
 
 
-def seed_members(count: int, rng: random.Random, *, password: str = "copsite-seed-password",
-                 email_domain: str = "example.gov.uk") -> list[User]:  # fmt: skip
+def seed_members(
+    count: int,
+    rng: random.Random,
+    *,
+    password: str = "copsite-seed-password",
+    email_domain: str = "example.gov.uk",
+) -> list[User]:
     """Create `count` verified members with realistic names, in bulk."""
     from allauth.account.models import EmailAddress
 
@@ -82,8 +87,13 @@ def seed_members(count: int, rng: random.Random, *, password: str = "copsite-see
     return users
 
 
-def seed_communities(count: int, members: Sequence[User], rng: random.Random,
-                     *, memberships_per_member: tuple[int, int] = (1, 4)) -> list[Community]:  # fmt: skip
+def seed_communities(
+    count: int,
+    members: Sequence[User],
+    rng: random.Random,
+    *,
+    memberships_per_member: tuple[int, int] = (1, 4),
+) -> list[Community]:
     """Create `count` communities of mixed visibility and spread the members across them."""
     now = timezone.now()
     communities = []
@@ -119,7 +129,8 @@ def seed_communities(count: int, members: Sequence[User], rng: random.Random,
         return communities
 
     memberships: dict[tuple[int, int], Membership] = {}
-    for community, owner in zip(communities, rng.sample(list(members), min(len(members), len(communities))), strict=False):  # fmt: skip
+    owners = rng.sample(list(members), min(len(members), len(communities)))
+    for community, owner in zip(communities, owners, strict=False):
         memberships[(community.pk, owner.pk)] = Membership(
             community=community, user=owner, role=Role.OWNER, accepted_guidelines_at=now
         )

@@ -42,9 +42,17 @@ def _community_collection(name: str) -> Collection:
 
 
 @transaction.atomic
-def community_create(*, actor, name: str, slug: str, description: str, visibility: str,
-                     guidelines: str = "", tags: list[str] | None = None,
-                     allowed_email_domains: str = "") -> Community:  # fmt: skip
+def community_create(
+    *,
+    actor,
+    name: str,
+    slug: str,
+    description: str,
+    visibility: str,
+    guidelines: str = "",
+    tags: list[str] | None = None,
+    allowed_email_domains: str = "",
+) -> Community:
     """Create a community owned by `actor`, with its own document collection."""
     if not permissions.can_create_community(actor):
         raise PermissionDenied("You may not create communities.")
@@ -97,8 +105,9 @@ def membership_join(*, actor, community: Community, accepted_guidelines: bool) -
 
 
 @transaction.atomic
-def membership_request_create(*, actor, community: Community, message: str,
-                              accepted_guidelines: bool) -> MembershipRequest:  # fmt: skip
+def membership_request_create(
+    *, actor, community: Community, message: str, accepted_guidelines: bool
+) -> MembershipRequest:
     option = permissions.join_option(actor, community)
     if option == JoinOption.PENDING:
         raise ValidationError("You have already asked to join; the facilitators will reply.")
@@ -133,9 +142,11 @@ def membership_request_withdraw(*, actor, community: Community) -> None:
 
 def _lock_pending_request(actor, request_id: int) -> MembershipRequest:
     request = (
-        MembershipRequest.objects.select_for_update().select_related("community", "user")
-        .filter(pk=request_id).first()
-    )  # fmt: skip
+        MembershipRequest.objects.select_for_update()
+        .select_related("community", "user")
+        .filter(pk=request_id)
+        .first()
+    )
     if request is None or not permissions.can_know_exists(actor, request.community):
         raise ValidationError("That request no longer exists.")
     if not permissions.can_moderate(actor, request.community):
@@ -215,9 +226,11 @@ def membership_leave(*, actor, community: Community) -> None:
 
 def _lock_membership_to_change(actor, membership_id: int) -> Membership:
     membership = (
-        Membership.objects.select_for_update().select_related("community", "user")
-        .filter(pk=membership_id).first()
-    )  # fmt: skip
+        Membership.objects.select_for_update()
+        .select_related("community", "user")
+        .filter(pk=membership_id)
+        .first()
+    )
     if membership is None or not permissions.can_know_exists(actor, membership.community):
         raise ValidationError("That membership no longer exists.")
     if not permissions.can_moderate(actor, membership.community):
@@ -278,8 +291,9 @@ def membership_set_role(*, actor, membership_id: int, role: str) -> Membership:
 
 
 @transaction.atomic
-def invitation_create(*, actor, community: Community, email: str,
-                      role: str = Role.MEMBER) -> tuple[Invitation, str]:  # fmt: skip
+def invitation_create(
+    *, actor, community: Community, email: str, role: str = Role.MEMBER
+) -> tuple[Invitation, str]:
     """Invite an address. Returns the invitation and the raw token (only ever e-mailed)."""
     if not permissions.can_moderate(actor, community):
         raise PermissionDenied("You do not facilitate this community.")
@@ -339,8 +353,8 @@ def invitation_problem(invitation: Invitation | None, user) -> str | None:
 def invitation_accept(*, actor, token: str, accepted_guidelines: bool) -> Membership:
     invitation = invitation_for_token(token)
     if invitation is not None:
-        invitation = Invitation.objects.select_for_update().select_related("community").get(
-            pk=invitation.pk
+        invitation = (
+            Invitation.objects.select_for_update().select_related("community").get(pk=invitation.pk)
         )
     problem = invitation_problem(invitation, actor)
     if problem:

@@ -34,7 +34,9 @@ class CommunityDirectoryView(TemplateView):
                 communities = communities.filter(name__icontains=form.cleaned_data["q"])
             if form.cleaned_data["tag"]:
                 communities = communities.filter(tags__name__iexact=form.cleaned_data["tag"])
-        page = Paginator(communities.for_directory(), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = Paginator(communities.for_directory(), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
         context.update(
             form=form,
             page_obj=page,
@@ -233,7 +235,12 @@ class InvitationView(View):
         if not request.user.is_authenticated and not context["problem"]:
             context["login_url"] = f"{reverse(settings.LOGIN_URL)}?next={request.path}"
             context["signup_url"] = f"{reverse('account_signup')}?next={request.path}"
-        return render(request, self.template_name, context, status=404 if context["invitation"] is None else 200)
+        return render(
+            request,
+            self.template_name,
+            context,
+            status=404 if context["invitation"] is None else 200,
+        )
 
     def post(self, request, token):
         if not request.user.is_authenticated:

@@ -7,7 +7,9 @@ from . import admin_views, permissions
 
 admin_urlpatterns = [
     path("", admin_views.AdminCommunityIndexView.as_view(), name="index"),
-    path("<int:community_id>/requests/", admin_views.AdminRequestListView.as_view(), name="requests"),
+    path(
+        "<int:community_id>/requests/", admin_views.AdminRequestListView.as_view(), name="requests"
+    ),
     path("<int:community_id>/members/", admin_views.AdminMemberListView.as_view(), name="members"),
     path(
         "<int:community_id>/invitations/",

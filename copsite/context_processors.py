@@ -10,9 +10,7 @@ def site_chrome(request) -> dict:
     return {
         "site_name": settings.COPSITE_SITE_NAME,
         "logo_url": settings.COPSITE_LOGO_URL,
-        "my_communities": permissions.communities_of(user).order_by("name").only(
-            "name", "slug"
-        )
+        "my_communities": permissions.communities_of(user).order_by("name").only("name", "slug")
         if signed_in
         else [],
         "show_admin_link": signed_in and permissions.moderates_any_community(user),

@@ -1,6 +1,7 @@
 import re
 
 import redis
+
 from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -59,5 +60,7 @@ def theme_css(request: HttpRequest) -> HttpResponse:
     brand = settings.COPSITE_BRAND_COLOUR
     if not HEX_COLOUR.match(brand):
         brand = "#1d5c63"
-    css = f":root {{ --copsite-brand: {brand}; --copsite-brand-text: {_text_colour_for(brand)}; }}\n"
+    css = (
+        f":root {{ --copsite-brand: {brand}; --copsite-brand-text: {_text_colour_for(brand)}; }}\n"
+    )
     return HttpResponse(css, content_type="text/css; charset=utf-8")

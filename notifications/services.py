@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def email_queue(*, key: str, kind: str, to_address: str, recipient=None, payload=None) -> OutboundEmail:
+def email_queue(
+    *, key: str, kind: str, to_address: str, recipient=None, payload=None
+) -> OutboundEmail:
     """Record an e-mail to send once the current transaction commits. Same key, same e-mail."""
     email, created = OutboundEmail.objects.get_or_create(
         key=key,

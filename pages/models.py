@@ -24,9 +24,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
-        context["active_communities"] = (
-            Community.objects.listed_to(user).for_directory()[:6]
-        )
+        context["active_communities"] = Community.objects.listed_to(user).for_directory()[:6]
         context["can_create_community"] = permissions.can_create_community(user)
         return context
 

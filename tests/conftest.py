@@ -4,6 +4,7 @@ role the permission matrix uses."""
 from dataclasses import dataclass
 
 import pytest
+
 from django.contrib.auth.models import AnonymousUser
 
 from communities.models import Role, Visibility

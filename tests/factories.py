@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+
 from django.utils import timezone
 
 from accounts.models import User

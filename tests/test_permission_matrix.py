@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+
 from django.urls import reverse
 
 from communities.models import Visibility

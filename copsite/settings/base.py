@@ -8,6 +8,7 @@ Two ways to run (see docs/decisions.md):
 from pathlib import Path
 
 import environ
+
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent

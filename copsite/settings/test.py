@@ -1,4 +1,7 @@
-"""Settings for the test suite: fast hashing, in-memory mail, eager tasks unless REDIS_URL is set."""
+"""Settings for the test suite: fast hashing, in-memory mail, eager tasks.
+
+With REDIS_URL set (CI's PostgreSQL run) the cache is Redis and `celery_worker` tests use it.
+"""
 
 import os
 
@@ -22,7 +25,9 @@ CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Tests exercise the limits explicitly; keep them from tripping ordinary tests.
 ACCOUNT_RATE_LIMITS = {"login_failed": "1000/m/ip", "signup": "1000/m/ip", "confirm_email": False}
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Tasks run eagerly; tests marked `celery_worker` switch to a real worker on REDIS_URL.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -3,10 +3,11 @@ from io import BytesIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from PIL import Image
+
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
 from accounts.models import FORMER_MEMBER_NAME, User
 from communities.models import Membership

@@ -1,4 +1,5 @@
 import pytest
+
 from django.urls import reverse
 
 from communities.models import Membership, MembershipRequest, RequestStatus, Role, Visibility

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]

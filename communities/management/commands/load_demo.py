@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError("Demo content is for development only (DEBUG is off).")
         if not User.objects.filter(email=DEMO_ACCOUNTS[0][0]).exists():
             self._load()
-        self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, name, _, is_staff in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:32} {name}{' (site staff)' if is_staff else ''}")
 
