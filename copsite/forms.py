@@ -14,19 +14,21 @@ that render widgets directly look as they always did.
 
 from __future__ import annotations
 
-import copy
-
 from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.functional import cached_property
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 # GOV.UK class (and its error modifier) for each kind of widget; a kind is what
 # `govuk_kind` returns and what the field template branches on.
 _INPUT_CLASSES = {
     "input": ("govuk-input", "govuk-input--error"),
-    "password": ("govuk-input govuk-password-input__input govuk-js-password-input-input", "govuk-input--error"),
+    "password": (
+        "govuk-input govuk-password-input__input govuk-js-password-input-input",
+        "govuk-input--error",
+    ),
     "textarea": ("govuk-textarea", "govuk-textarea--error"),
     "select": ("govuk-select", "govuk-select--error"),
     "file": ("govuk-file-upload", "govuk-file-upload--error"),
@@ -51,7 +53,8 @@ class GovukBoundField(BoundField):
         """The GOV.UK pattern for this field's widget.
 
         One of: "hidden", "checkbox", "radioselect", "checkboxselectmultiple",
-        "select", "textarea", "file", "password", "input".
+        "fieldset" (other multi-part widgets), "select", "textarea", "file",
+        "password", "input".
         """
         widget = self.field.widget
         if widget.is_hidden:
@@ -60,6 +63,8 @@ class GovukBoundField(BoundField):
             return "checkboxselectmultiple"
         if isinstance(widget, widgets.RadioSelect):
             return "radioselect"
+        if widget.use_fieldset:  # MultiWidget, SplitDateTimeWidget, SelectDateWidget
+            return "fieldset"
         if isinstance(widget, widgets.CheckboxInput):
             return "checkbox"
         if isinstance(widget, widgets.Select):  # also SelectMultiple, NullBooleanSelect
@@ -79,7 +84,12 @@ class GovukBoundField(BoundField):
         widget = self.field.widget
         if kind == "hidden":
             return self.as_widget()
-        base_class, error_class = _INPUT_CLASSES.get(kind, ("", ""))
+        if kind == "fieldset":
+            parts = getattr(widget, "widgets", [])
+            all_selects = bool(parts) and all(isinstance(part, widgets.Select) for part in parts)
+            base_class, error_class = _INPUT_CLASSES["select" if all_selects else "input"]
+        else:
+            base_class, error_class = _INPUT_CLASSES.get(kind, ("", ""))
         attrs = {
             "class": _join_classes(
                 base_class,
@@ -91,35 +101,17 @@ class GovukBoundField(BoundField):
             attrs.setdefault("spellcheck", "false")
             attrs.setdefault("autocapitalize", "none")
         if kind == "file" and isinstance(widget, widgets.ClearableFileInput):
-            # The current file and the "remove" checkbox are rendered by the
-            # field template as GOV.UK markup; here only the file input.
-            widget = copy.copy(widget)
-            widget.template_name = widgets.FileInput.template_name
-            widget.format_value = lambda value: None
+            # Only the <input type="file">: the field template shows the
+            # current file and the "remove" checkbox as GOV.UK markup.
+            file_input = widgets.FileInput()
+            file_input.attrs = dict(widget.attrs)
+            file_input.allow_multiple_selected = widget.allow_multiple_selected
+            file_input.is_required = widget.is_required
+            widget = file_input
         html = self.as_widget(widget=widget, attrs=attrs)
         if self.field.show_hidden_initial:
             html += self.as_hidden(only_initial=True)
         return html
-
-    @property
-    def govuk_options(self) -> list[dict]:
-        """Options of a RadioSelect or CheckboxSelectMultiple, for GOV.UK markup."""
-        options = []
-        for index, subwidget in enumerate(self.subwidgets):
-            data = subwidget.data
-            attrs = data.get("attrs") or {}
-            options.append(
-                {
-                    "id": attrs.get("id") or "",
-                    "name": data["name"],
-                    "value": "" if data["value"] is None else str(data["value"]),
-                    "label": data["label"],
-                    "checked": bool(data.get("selected")),
-                    "disabled": bool(attrs.get("disabled")),
-                    "index": index,
-                }
-            )
-        return options
 
     @property
     def govuk_current_file(self):
@@ -127,7 +119,7 @@ class GovukBoundField(BoundField):
         widget = self.field.widget
         if not isinstance(widget, widgets.ClearableFileInput):
             return None
-        value = self.initial if not self.form.is_bound else self.value()
+        value = self.initial
         return value if widget.is_initial(value) else None
 
     @property
@@ -147,18 +139,15 @@ class GovukBoundField(BoundField):
         }
 
     @property
-    def govuk_error_ids(self) -> str:
-        return f"{self.auto_id}_error" if self.auto_id and self.errors else ""
-
-    @property
     def govuk_label_html(self) -> SafeString:
         """Label text (escaped), with " (optional)" for optional fields."""
-        from django.utils.html import conditional_escape
-
-        text = conditional_escape(self.label)
-        if not self.field.required and self.govuk_kind != "checkbox":
-            text = mark_safe(f"{text} (optional)")
-        return text
+        if (
+            not self.field.required
+            and self.govuk_kind != "checkbox"
+            and "(optional)" not in str(self.label).lower()
+        ):
+            return format_html("{} (optional)", self.label)
+        return conditional_escape(self.label)
 
 
 class GovukFormRenderer(TemplatesSetting):
