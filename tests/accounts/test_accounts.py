@@ -267,3 +267,16 @@ def test_sso_providers_are_switched_on_by_environment_and_count_emails_as_verifi
         cwd=Path(__file__).resolve().parents[2],
     )  # fmt: skip
     assert out.stdout.strip() == "['microsoft', 'openid_connect'] True True", out.stderr
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_profile_page_query_count_does_not_grow_with_communities(
+    client, django_assert_max_num_queries, rows
+):
+    person = UserFactory()
+    person.expertise.add("housing", "data")
+    for _ in range(rows):
+        MembershipFactory(user=person)
+    client.force_login(UserFactory())
+    with django_assert_max_num_queries(10):
+        assert client.get(person.get_absolute_url()).status_code == 200
