@@ -36,6 +36,7 @@ run: install ## Install, migrate, load demo content and serve on 127.0.0.1:$PORT
 	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed ## Run the whole non-browser suite on SQLite (eager Celery)
+	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=copsite.settings.test
 	$(PYTEST) -m "not browser and not celery_worker" -q
 
