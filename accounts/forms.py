@@ -1,6 +1,7 @@
 from django import forms
 
-from .images import avatar_from_upload
+from copsite.images import avatar_from_upload
+
 from .models import User
 
 

@@ -88,3 +88,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def profile_is_complete(self) -> bool:
         return bool(self.display_name and self.job_title and self.organisation)
+
+
+class FeedKey(models.Model):
+    """The secret behind a person's private feed URLs. Resetting it revokes every old URL.
+
+    The URL token is an HMAC of this key (see `accounts.feeds`), so a database leak alone
+    does not reveal working feed URLs.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="feed_key")
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Feed key for {self.user_id}"

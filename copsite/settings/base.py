@@ -39,6 +39,7 @@ SITE_ID = 1
 INSTALLED_APPS = [
     "accounts",
     "communities",
+    "forums",
     "notifications",
     "pages",
     # Wagtail
@@ -108,6 +109,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "copsite.context_processors.site_chrome",
             ],
+            # `markdown` and `excerpt`: the only way templates show user-written text as HTML.
+            "builtins": ["copsite.templatetags.markup"],
         },
     },
 ]
@@ -149,6 +152,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-emails": {
         "task": "notifications.tasks.deliver_pending_emails",
         "schedule": 120.0,
+    },
+    "publish-scheduled-threads": {
+        "task": "forums.tasks.publish_scheduled_threads",
+        "schedule": 60.0,
     },
 }
 
@@ -239,6 +246,9 @@ COPSITE_INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 COPSITE_SITE_NAME = env.str("SITE_NAME", default="Copsite")
 COPSITE_BRAND_COLOUR = env.str("BRAND_COLOUR", default="#1d5c63")
 COPSITE_LOGO_URL = env.str("LOGO_URL", default="")
+COPSITE_MAX_POST_LENGTH = env.int("MAX_POST_LENGTH", default=20000)
+# Posts (threads and replies) one member may make per minute; the next is refused politely.
+COPSITE_POSTS_PER_MINUTE = env.int("POSTS_PER_MINUTE", default=6)
 
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = COPSITE_SITE_NAME

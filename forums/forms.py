@@ -1,0 +1,145 @@
+import uuid
+
+from django import forms
+from django.conf import settings
+
+from .models import Category, Flag
+
+BODY_HELP = (
+    "Markdown works: **bold**, *italic*, [link text](https://…), lists with -, quotes with >. "
+    "Mention someone with @[Their name](/people/ID/) – the mention picker fills this in."
+)
+
+
+def _new_submission_key() -> str:
+    return uuid.uuid4().hex
+
+
+class SubmissionKeyMixin(forms.Form):
+    """A hidden key per form view: sending the same form twice creates one post."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", _new_submission_key())
+
+
+class BodyField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Your message")
+        kwargs.setdefault("help_text", BODY_HELP)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": "Write something before sending.",
+                "max_length": "Posts can be at most %(limit_value)s characters; this one has "
+                "%(show_value)s.",
+            },
+        )
+        super().__init__(
+            max_length=settings.COPSITE_MAX_POST_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 10, "data-markdown-editor": "true"}),
+            **kwargs,
+        )
+
+
+class ThreadForm(SubmissionKeyMixin):
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the thread a title."})
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose a category."},
+    )
+    body = BodyField()
+    tags = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="Up to 5 topics, separated by commas.",
+    )
+    field_order = ["title", "category", "body", "tags"]
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(community=community)
+
+    def clean_tags(self) -> list[str]:
+        names = [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+        if len(names) > 5:
+            raise forms.ValidationError("Use at most 5 tags.")
+        if any(len(name) > 40 for name in names):
+            raise forms.ValidationError("Each tag must be 40 characters or fewer.")
+        return list(dict.fromkeys(names))
+
+
+class SeedThreadForm(ThreadForm):
+    """Facilitators can post as the team and schedule a thread for later."""
+
+    as_team = forms.BooleanField(label="Post as “the facilitation team”", required=False)
+    publish_at = forms.DateTimeField(
+        label="Publish later (optional)",
+        required=False,
+        help_text="For example 2026-12-01 09:00. Leave empty to publish now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class ReplyForm(SubmissionKeyMixin):
+    body = BodyField(label="Your reply")
+
+
+class PostEditForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False)
+    body = BodyField()
+
+    def __init__(self, *args, is_first_post: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_first_post:
+            del self.fields["title"]
+        else:
+            self.fields["title"].required = True
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (shown in place of the post)",
+        max_length=500,
+        error_messages={"required": "Give a reason: the author and readers see it."},
+    )
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=Flag.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are reporting this post."},
+    )
+    note = forms.CharField(
+        label="Anything the facilitators should know",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MoveForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label=None)
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(community=community)
+
+
+class ImageUploadForm(forms.Form):
+    image = forms.FileField(
+        label="Picture",
+        help_text="A JPEG, PNG, GIF or WebP image under 5 MB.",
+        error_messages={"required": "Choose a picture to upload."},
+    )
+    alt_text = forms.CharField(
+        label="Describe the picture for people who cannot see it",
+        max_length=250,
+        help_text="For example: Bar chart of rent arrears falling from 12% to 7% over 2025.",
+        error_messages={"required": "Describe the picture: alt text is required."},
+    )

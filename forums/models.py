@@ -1,0 +1,406 @@
+"""Forum data: categories, threads, posts and what people do with them.
+
+Who may see or do what is decided in `forums.permissions`, which builds on
+`communities.permissions`; querysets start from `visible_to(user)`.
+"""
+
+from taggit.managers import TaggableManager
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from communities.models import Community
+
+POSTS_PER_PAGE = 20
+
+
+class Category(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "categories"
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "slug"], name="category_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "forums:category", kwargs={"slug": self.community.slug, "category_slug": self.slug}
+        )
+
+
+class ForumSettings(models.Model):
+    community = models.OneToOneField(
+        Community, on_delete=models.CASCADE, related_name="forum_settings"
+    )
+    hold_first_posts = models.BooleanField(
+        "hold new members' first posts for approval",
+        default=False,
+        help_text="A member's first post waits for a facilitator before others see it.",
+    )
+
+    def __str__(self) -> str:
+        return f"Forum settings for {self.community}"
+
+
+class ThreadQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ThreadQuerySet":
+        from . import permissions
+
+        return permissions.filter_visible_threads(self, user)
+
+    def for_thread_list(self) -> "ThreadQuerySet":
+        return self.select_related("author", "category", "community", "last_post__author").order_by(
+            "-is_pinned", "-last_activity_at", "-pk"
+        )
+
+    def for_latest(self) -> "ThreadQuerySet":
+        """Across communities, pinning means nothing: newest activity first."""
+        return self.select_related("author", "category", "community", "last_post__author").order_by(
+            "-last_activity_at", "-pk"
+        )
+
+    def with_reading_state(self, user) -> "ThreadQuerySet":
+        """Adds `last_read_at` and `new_reply_count` for a signed-in reader (two subqueries,
+        so a page of threads stays one query)."""
+        if not user.is_authenticated:
+            return self
+        last_read = ThreadRead.objects.filter(user=user, thread=OuterRef("pk")).values(
+            "last_read_at"
+        )[:1]
+        new_posts = (
+            Post.objects.filter(
+                thread=OuterRef("pk"),
+                status=Post.Status.VISIBLE,
+                created_at__gt=OuterRef("last_read_at"),
+            )
+            .order_by()
+            .values("thread")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(last_read_at=Subquery(last_read)).annotate(
+            new_reply_count=Coalesce(Subquery(new_posts), 0)
+        )
+
+
+class Thread(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Waiting for approval"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="threads")
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
+    )
+    as_team = models.BooleanField("post as the facilitation team", default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    last_post = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reply_count = models.PositiveIntegerField(default=0)
+    is_pinned = models.BooleanField(default=False)
+    is_locked = models.BooleanField(default=False)
+    is_closed = models.BooleanField(default=False)
+    answer = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tags = TaggableManager(blank=True)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["community", "status", "-is_pinned", "-last_activity_at"],
+                name="thread_community_list_idx",
+            ),
+            models.Index(
+                fields=["category", "status", "-is_pinned", "-last_activity_at"],
+                name="thread_category_list_idx",
+            ),
+            models.Index(fields=["status", "-last_activity_at"], name="thread_latest_idx"),
+            models.Index(fields=["status", "publish_at"], name="thread_scheduled_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:thread", kwargs={"slug": self.community.slug, "thread_id": self.pk})
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer_id is not None
+
+    @property
+    def accepts_replies(self) -> bool:
+        return not (self.is_locked or self.is_closed)
+
+
+class PostQuerySet(models.QuerySet):
+    def shown(self) -> "PostQuerySet":
+        return self.filter(status=Post.Status.VISIBLE)
+
+    def for_thread_page(self) -> "PostQuerySet":
+        return self.select_related("author").order_by("created_at", "pk")
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        HELD = "held", "Waiting for approval"
+        HIDDEN = "hidden", "Hidden by a facilitator"
+        DELETED = "deleted", "Deleted"
+        REJECTED = "rejected", "Rejected"
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=settings.COPSITE_MAX_POST_LENGTH)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    moderation_reason = models.CharField(max_length=500, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submission_key = models.CharField(max_length=64, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["thread", "status", "created_at"], name="post_thread_idx"),
+            models.Index(fields=["status", "created_at"], name="post_recent_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="post_submission_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} in {self.thread_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "forums:post", kwargs={"slug": self.thread.community.slug, "post_id": self.pk}
+        )
+
+    @property
+    def anchor(self) -> str:
+        return f"post-{self.pk}"
+
+
+class PostRevision(models.Model):
+    """The text of a post before an edit. Facilitators see the history."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    title = models.CharField(max_length=200, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Revision of post {self.post_id}"
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        HELPFUL = "helpful", "Helpful"
+        THANKS = "thanks", "Thanks"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="reaction_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.post_id}"
+
+
+class Mention(models.Model):
+    """Someone named in a post. The notifications app delivers these (`notified_at`)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="mention_unique")]
+        indexes = [models.Index(fields=["notified_at", "created_at"], name="mention_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"Mention of {self.user_id} in {self.post_id}"
+
+
+class ThreadRead(models.Model):
+    """How far a person has read a thread: drives unread markers and "jump to unread"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    last_read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="thread_read_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id}"
+
+
+class Watch(models.Model):
+    """A person following a thread or a whole category (delivered by notifications)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="watches"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="watches"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "thread"], condition=Q(thread__isnull=False), name="watch_thread"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "category"],
+                condition=Q(category__isnull=False),
+                name="watch_category",
+            ),
+            models.CheckConstraint(
+                condition=Q(thread__isnull=False) ^ Q(category__isnull=False),
+                name="watch_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches {self.thread_id or self.category_id}"
+
+
+class Bookmark(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="bookmark_unique")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="bookmark_list_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} bookmarked {self.post_id}"
+
+
+class Flag(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        RUDE = "rude", "Rude or abusive"
+        PERSONAL_DATA = "personal_data", "Shares personal data"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    class Resolution(models.TextChoices):
+        OPEN = "open", "Waiting for review"
+        HIDDEN = "hidden", "Post hidden"
+        KEPT = "kept", "Post kept"
+        WARNED = "warned", "Author warned"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    resolution = models.CharField(
+        max_length=10, choices=Resolution.choices, default=Resolution.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="flag_unique")]
+        indexes = [models.Index(fields=["resolution", "created_at"], name="flag_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"Flag on {self.post_id}: {self.reason}"
+
+
+class PostingBan(models.Model):
+    """A member who may read but not post in one community's forum."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="posting_bans")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="posting_ban_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} may not post in {self.community_id}"
+
+
+class PostImage(models.Model):
+    """An uploaded picture, served only to people who may read its community."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.ImageField(upload_to="forum-images/%Y/%m/")
+    alt_text = models.CharField(max_length=250)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    @property
+    def markdown(self) -> str:
+        return f"![{self.alt_text}]({self.url})"
+
+    @property
+    def url(self) -> str:
+        return reverse("forums:image", kwargs={"image_id": self.pk, "name": "image.png"})

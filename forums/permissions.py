@@ -1,0 +1,181 @@
+"""Forum rules, built only from `communities.permissions` plus the state of a thread or post.
+
+Views, feeds, search and e-mails ask here; nothing else decides who sees a post.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from communities import permissions as community_permissions
+from communities.models import Community
+
+from .models import Post, PostingBan, Thread
+
+_BANS_ATTR = "_copsite_posting_bans"
+
+
+def _posting_banned_community_ids(user) -> frozenset[int]:
+    cached = getattr(user, _BANS_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            PostingBan.objects.filter(user=user).values_list("community_id", flat=True)
+            if user.is_authenticated
+            else []
+        )
+        setattr(user, _BANS_ATTR, cached)
+    return cached
+
+
+def forget_posting_bans(user) -> None:
+    if hasattr(user, _BANS_ATTR):
+        delattr(user, _BANS_ATTR)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def filter_visible_threads(queryset: QuerySet, user) -> QuerySet:
+    """Published threads in communities whose content the person may read."""
+    readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
+    return queryset.filter(status=Thread.Status.PUBLISHED, community__in=readable)
+
+
+def can_view_thread(user, thread: Thread) -> bool:
+    if not community_permissions.can_read(user, thread.community):
+        return False
+    if thread.status == Thread.Status.PUBLISHED:
+        return True
+    return thread.author_id == getattr(user, "pk", None) or community_permissions.can_moderate(
+        user, thread.community
+    )
+
+
+def can_see_post_body(user, post: Post, community: Community) -> bool:
+    """Whether the person sees this post's text (others see a placeholder)."""
+    if post.status == Post.Status.VISIBLE:
+        return True
+    if community_permissions.can_moderate(user, community):
+        return True
+    return post.status == Post.Status.HELD and post.author_id == getattr(user, "pk", None)
+
+
+def filter_posts_on_thread_page(queryset: QuerySet, user, community: Community) -> QuerySet:
+    """Posts shown in a thread: visible ones, plus placeholders for hidden or deleted ones;
+    held posts only to their author and facilitators."""
+    if community_permissions.can_moderate(user, community):
+        return queryset.exclude(status=Post.Status.REJECTED)
+    shown = Q(status__in=[Post.Status.VISIBLE, Post.Status.HIDDEN, Post.Status.DELETED])
+    if user.is_authenticated:
+        shown |= Q(status=Post.Status.HELD, author=user)
+    return queryset.filter(shown)
+
+
+def get_thread_for_user_or_404(user, community: Community, thread_id: int) -> Thread:
+    """The thread, or 404; the community must already come from the access module."""
+    community_permissions.require_read(user, community)
+    thread = (
+        Thread.objects.select_related("category", "author", "answer__author")
+        .filter(pk=thread_id, community=community)
+        .first()
+    )
+    if thread is None:
+        raise Http404("No such thread")
+    thread.community = community
+    if not can_view_thread(user, thread):
+        raise Http404("No such thread")
+    return thread
+
+
+def get_post_for_user_or_404(user, community: Community, post_id: int) -> Post:
+    community_permissions.require_read(user, community)
+    post = (
+        Post.objects.select_related("thread", "author")
+        .filter(pk=post_id, thread__community=community)
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post")
+    post.thread.community = community
+    if not can_view_thread(user, post.thread):
+        raise Http404("No such post")
+    if post.status == Post.Status.REJECTED and not can_moderate(user, community):
+        raise Http404("No such post")
+    return post
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def is_posting_banned(user, community: Community) -> bool:
+    return user.is_authenticated and community.pk in _posting_banned_community_ids(user)
+
+
+def can_start_thread(user, community: Community) -> bool:
+    return community_permissions.can_post(user, community) and not is_posting_banned(
+        user, community
+    )
+
+
+def can_reply(user, thread: Thread) -> bool:
+    if not can_start_thread(user, thread.community):
+        return False
+    return thread.accepts_replies or can_moderate(user, thread.community)
+
+
+def can_moderate(user, community: Community) -> bool:
+    return community_permissions.can_moderate(user, community)
+
+
+def can_edit_post(user, post: Post) -> bool:
+    community = post.thread.community
+    if can_moderate(user, community):
+        return True
+    return (
+        post.author_id == getattr(user, "pk", None)
+        and post.status in (Post.Status.VISIBLE, Post.Status.HELD)
+        and can_start_thread(user, community)
+        and not post.thread.is_locked
+    )
+
+
+def can_delete_post(user, post: Post) -> bool:
+    if post.status == Post.Status.DELETED:
+        return False
+    return post.author_id == getattr(user, "pk", None) or can_moderate(user, post.thread.community)
+
+
+def can_mark_answer(user, thread: Thread) -> bool:
+    if not community_permissions.can_post(user, thread.community):
+        return False
+    return thread.author_id == getattr(user, "pk", None) or can_moderate(user, thread.community)
+
+
+def can_react(user, post: Post) -> bool:
+    return (
+        post.status == Post.Status.VISIBLE
+        and post.author_id != getattr(user, "pk", None)
+        and community_permissions.can_post(user, post.thread.community)
+    )
+
+
+def can_flag(user, post: Post) -> bool:
+    return (
+        user.is_authenticated
+        and post.status == Post.Status.VISIBLE
+        and post.author_id != user.pk
+        and community_permissions.can_read(user, post.thread.community)
+        and (community_permissions.is_member(user, post.thread.community) or user.is_staff)
+    )
+
+
+def can_follow(user, community: Community) -> bool:
+    """Watching and bookmarking: signed-in people who may read the community."""
+    return user.is_authenticated and community_permissions.can_read(user, community)
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)

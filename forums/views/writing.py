@@ -1,0 +1,431 @@
+"""Writing in the forum: threads, replies, edits, reactions, answers, follows and reports.
+
+Every form works without JavaScript. "Preview" re-renders the form with the rendered text
+(the same sanitiser the post will use) and keeps everything typed.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from accounts.models import User
+from communities import permissions as community_permissions
+from communities.models import Membership
+from copsite.images import picture_from_upload
+from copsite.markup import render_markdown
+
+from .. import permissions, services
+from ..forms import FlagForm, ImageUploadForm, PostEditForm, ReplyForm, SeedThreadForm, ThreadForm
+from ..models import Category, Post, PostImage
+from .base import CommunityForumMixin
+
+
+def _is_preview(request) -> bool:
+    return request.POST.get("action") == "preview"
+
+
+def _add_errors(form, error: ValidationError, field: str = "body") -> None:
+    target = field if field in form.fields else None
+    form.add_error(target, error)
+
+
+class ThreadStartView(LoginRequiredMixin, CommunityForumMixin, View):
+    template_name = "forums/thread_start/index.html"
+
+    def _form_class(self):
+        return (
+            SeedThreadForm
+            if permissions.can_moderate(self.request.user, self.community)
+            else ThreadForm
+        )
+
+    def _render(self, request, form, preview=None, status=200):
+        return render(
+            request,
+            self.template_name,
+            {"community": self.community, "form": form, "preview": preview},
+            status=status,
+        )
+
+    def get(self, request, slug):
+        permissions.require(
+            permissions.can_start_thread(request.user, self.community),
+            "You cannot start threads in this community.",
+        )
+        initial = {}
+        category = Category.objects.filter(
+            community=self.community, slug=request.GET.get("category", "")
+        ).first()
+        if category:
+            initial["category"] = category
+        return self._render(request, self._form_class()(community=self.community, initial=initial))
+
+    def post(self, request, slug):
+        permissions.require(
+            permissions.can_start_thread(request.user, self.community),
+            "You cannot start threads in this community.",
+        )
+        form = self._form_class()(request.POST, community=self.community)
+        if _is_preview(request):
+            form.is_valid()
+            return self._render(
+                request, form, preview=render_markdown(request.POST.get("body", ""))
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                thread = services.thread_create(
+                    actor=request.user,
+                    community=self.community,
+                    category=data["category"],
+                    title=data["title"],
+                    body=data["body"],
+                    tags=data["tags"],
+                    submission_key=data["submission_key"],
+                    as_team=data.get("as_team", False),
+                    publish_at=data.get("publish_at"),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect_after_thread(request, thread)
+        return self._render(request, form, status=400)
+
+
+def redirect_after_thread(request, thread):
+    if thread.status == thread.Status.HELD:
+        messages.success(
+            request,
+            "Thanks! New members' first posts are checked by a facilitator before others see them.",
+        )
+    elif thread.status == thread.Status.SCHEDULED:
+        messages.success(request, f"Scheduled for {thread.publish_at:%-d %B %Y at %H:%M}.")
+    return redirect(thread)
+
+
+class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
+    """The reply page (the thread page also carries a reply form that posts here)."""
+
+    template_name = "forums/reply/index.html"
+
+    def _thread(self, request, thread_id):
+        return permissions.get_thread_for_user_or_404(request.user, self.community, thread_id)
+
+    def _render(self, request, thread, form, preview=None, status=200, problem=None):
+        return render(
+            request,
+            self.template_name,
+            {
+                "community": self.community,
+                "thread": thread,
+                "form": form,
+                "preview": preview,
+                "problem": problem,
+            },
+            status=status,
+        )
+
+    def get(self, request, slug, thread_id):
+        thread = self._thread(request, thread_id)
+        if not permissions.can_reply(request.user, thread):
+            return self._render(
+                request, thread, None, problem=_why_no_reply(request.user, thread), status=403
+            )
+        initial = {}
+        quoted = request.GET.get("quote", "")
+        if quoted.isdigit():
+            post = permissions.get_post_for_user_or_404(request.user, self.community, int(quoted))
+            if post.thread_id == thread.pk and post.status == Post.Status.VISIBLE:
+                initial["body"] = quote_markdown(post)
+        return self._render(request, thread, ReplyForm(initial=initial))
+
+    def post(self, request, slug, thread_id):
+        thread = self._thread(request, thread_id)
+        form = ReplyForm(request.POST)
+        if not permissions.can_reply(request.user, thread):
+            return self._render(
+                request, thread, form, problem=_why_no_reply(request.user, thread), status=403
+            )
+        if _is_preview(request):
+            form.is_valid()
+            return self._render(
+                request, thread, form, preview=render_markdown(request.POST.get("body", ""))
+            )
+        if form.is_valid():
+            try:
+                post = services.post_reply(
+                    actor=request.user,
+                    thread=thread,
+                    body=form.cleaned_data["body"],
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if post.status == Post.Status.HELD:
+                    messages.success(
+                        request, "Thanks! Your reply will appear once a facilitator approves it."
+                    )
+                return redirect(post.get_absolute_url())
+        return self._render(request, thread, form, status=400)
+
+
+def _why_no_reply(user, thread) -> str:
+    if thread.is_locked:
+        return "This thread is locked: nobody can reply to it."
+    if thread.is_closed:
+        return "This thread is closed to new replies."
+    if permissions.is_posting_banned(user, thread.community):
+        return "A facilitator has stopped you posting in this community."
+    if not community_permissions.is_member(user, thread.community):
+        return "Join the community to reply."
+    return "Confirm your e-mail address to reply."
+
+
+def quote_markdown(post: Post) -> str:
+    quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
+    return f"> **{post.author.public_name}** [wrote]({post.get_absolute_url()}):\n>\n{quoted}\n\n"
+
+
+class PostEditView(LoginRequiredMixin, CommunityForumMixin, View):
+    template_name = "forums/post_edit/index.html"
+
+    def _post(self, request, post_id):
+        post = permissions.get_post_for_user_or_404(request.user, self.community, post_id)
+        permissions.require(
+            permissions.can_edit_post(request.user, post), "You cannot edit this post."
+        )
+        post.is_first = not Post.objects.filter(
+            thread=post.thread, created_at__lt=post.created_at
+        ).exists()
+        return post
+
+    def _render(self, request, post, form, preview=None, status=200):
+        return render(
+            request,
+            self.template_name,
+            {"community": self.community, "post": post, "form": form, "preview": preview},
+            status=status,
+        )
+
+    def get(self, request, slug, post_id):
+        post = self._post(request, post_id)
+        form = PostEditForm(
+            is_first_post=post.is_first, initial={"body": post.body, "title": post.thread.title}
+        )
+        return self._render(request, post, form)
+
+    def post(self, request, slug, post_id):
+        post = self._post(request, post_id)
+        form = PostEditForm(request.POST, is_first_post=post.is_first)
+        if _is_preview(request):
+            form.is_valid()
+            return self._render(
+                request, post, form, preview=render_markdown(request.POST.get("body", ""))
+            )
+        if form.is_valid():
+            try:
+                services.post_edit(
+                    actor=request.user,
+                    post=post,
+                    body=form.cleaned_data["body"],
+                    title=form.cleaned_data.get("title"),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Your changes have been saved.")
+                return redirect(post.get_absolute_url())
+        return self._render(request, post, form, status=400)
+
+
+class PostDeleteView(LoginRequiredMixin, CommunityForumMixin, View):
+    template_name = "forums/post_delete/index.html"
+
+    def _post(self, request, post_id):
+        post = permissions.get_post_for_user_or_404(request.user, self.community, post_id)
+        permissions.require(
+            permissions.can_delete_post(request.user, post), "You cannot delete this post."
+        )
+        return post
+
+    def get(self, request, slug, post_id):
+        post = self._post(request, post_id)
+        return render(request, self.template_name, {"community": self.community, "post": post})
+
+    def post(self, request, slug, post_id):
+        post = self._post(request, post_id)
+        services.post_delete(actor=request.user, post=post)
+        messages.success(request, "The post has been deleted.")
+        return redirect(post.thread)
+
+
+class PostActionView(LoginRequiredMixin, CommunityForumMixin, View):
+    """Small POST-only actions on a post; each returns to the post."""
+
+    action = ""
+
+    def post(self, request, slug, post_id):
+        post = permissions.get_post_for_user_or_404(request.user, self.community, post_id)
+        try:
+            if self.action == "react":
+                services.reaction_toggle(
+                    actor=request.user, post=post, kind=request.POST.get("kind", "")
+                )
+            elif self.action == "bookmark":
+                added = services.bookmark_toggle(actor=request.user, post=post)
+                messages.success(request, "Bookmarked." if added else "Bookmark removed.")
+            elif self.action == "answer":
+                services.answer_mark(actor=request.user, thread=post.thread, post=post)
+                messages.success(request, "Marked as the answer.")
+            elif self.action == "unanswer":
+                services.answer_mark(actor=request.user, thread=post.thread, post=None)
+                messages.success(request, "The answer mark has been removed.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(post.get_absolute_url())
+
+
+class WatchView(LoginRequiredMixin, CommunityForumMixin, View):
+    def post(self, request, slug, thread_id=None, category_slug=None):
+        if thread_id is not None:
+            thread = permissions.get_thread_for_user_or_404(request.user, self.community, thread_id)
+            watching = services.watch_toggle(actor=request.user, thread=thread)
+            target = thread
+        else:
+            category = get_object_or_404(Category, community=self.community, slug=category_slug)
+            watching = services.watch_toggle(actor=request.user, category=category)
+            target = category
+        messages.success(
+            request,
+            "You are now watching this. We will tell you about new replies."
+            if watching
+            else "You have stopped watching this.",
+        )
+        return redirect(target)
+
+
+class FlagView(LoginRequiredMixin, CommunityForumMixin, View):
+    template_name = "forums/flag/index.html"
+
+    def _post(self, request, post_id):
+        post = permissions.get_post_for_user_or_404(request.user, self.community, post_id)
+        permissions.require(
+            permissions.can_flag(request.user, post), "You cannot report this post."
+        )
+        return post
+
+    def get(self, request, slug, post_id):
+        post = self._post(request, post_id)
+        return render(
+            request,
+            self.template_name,
+            {"community": self.community, "post": post, "form": FlagForm()},
+        )
+
+    def post(self, request, slug, post_id):
+        post = self._post(request, post_id)
+        form = FlagForm(request.POST)
+        if form.is_valid():
+            try:
+                services.flag_create(actor=request.user, post=post, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Thank you. The facilitators will look at this post.")
+                return redirect(post.get_absolute_url())
+        return render(
+            request,
+            self.template_name,
+            {"community": self.community, "post": post, "form": form},
+            status=400,
+        )
+
+
+class MentionSearchView(LoginRequiredMixin, CommunityForumMixin, View):
+    """Members whose names start with `q`, for the mention picker. Never shows e-mails."""
+
+    def get(self, request, slug):
+        permissions.require(
+            permissions.can_start_thread(request.user, self.community), "Join to mention people."
+        )
+        query = request.GET.get("q", "").strip()[:50]
+        people = []
+        if len(query) >= 2:
+            people = (
+                User.objects.filter(
+                    pk__in=Membership.objects.filter(community=self.community).values("user_id"),
+                    display_name__icontains=query,
+                    is_active=True,
+                )
+                .order_by("display_name")
+                .values("pk", "display_name", "job_title")[:10]
+            )
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "name": person["display_name"],
+                        "detail": person["job_title"],
+                        "markdown": f"@[{person['display_name']}](/people/{person['pk']}/)",
+                    }
+                    for person in people
+                ]
+            }
+        )
+
+
+class ImageUploadView(LoginRequiredMixin, CommunityForumMixin, View):
+    template_name = "forums/image_upload/index.html"
+
+    def _check(self, request):
+        permissions.require(
+            permissions.can_start_thread(request.user, self.community), "Join to upload pictures."
+        )
+
+    def get(self, request, slug):
+        self._check(request)
+        return render(
+            request, self.template_name, {"community": self.community, "form": ImageUploadForm()}
+        )
+
+    def post(self, request, slug):
+        self._check(request)
+        form = ImageUploadForm(request.POST, request.FILES)
+        image = None
+        if form.is_valid():
+            try:
+                picture = picture_from_upload(form.cleaned_data["image"])
+            except ValidationError as error:
+                form.add_error("image", error)
+            else:
+                image = PostImage(
+                    community=self.community,
+                    uploader=request.user,
+                    alt_text=form.cleaned_data["alt_text"],
+                )
+                image.file.save("image.png", picture, save=True)
+        context = {"community": self.community, "form": form, "image": image}
+        if image and request.headers.get("Accept") == "application/json":
+            return JsonResponse({"markdown": image.markdown, "url": image.url})
+        return render(request, self.template_name, context, status=200 if image else 400)
+
+
+class ImageServeView(View):
+    """Pictures are served only to people who may read the community they belong to."""
+
+    def get(self, request, image_id: int, name: str):
+        image = PostImage.objects.select_related("community").filter(pk=image_id).first()
+        if image is None or not community_permissions.can_know_exists(
+            request.user, image.community
+        ):
+            raise Http404("No such picture")
+        community_permissions.require_read(request.user, image.community)
+        response = FileResponse(image.file.open("rb"), content_type="image/png")
+        response["Content-Disposition"] = 'inline; filename="image.png"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response

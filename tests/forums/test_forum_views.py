@@ -1,0 +1,215 @@
+import pytest
+
+from django.urls import reverse
+
+from forums.models import Category, Post, Thread
+from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_post_rate_limit(settings):
+    settings.COPSITE_POSTS_PER_MINUTE = 10_000
+
+
+def test_every_community_gets_general_and_off_topic_categories():
+    community = CommunityFactory()
+    assert list(Category.objects.filter(community=community).values_list("name", flat=True)) == [
+        "General",
+        "Off topic",
+    ]
+
+
+def test_a_member_starts_a_thread_and_another_replies(client):
+    community = CommunityFactory()
+    author = MembershipFactory(community=community).user
+    client.force_login(author)
+    general = Category.objects.get(community=community, slug="general")
+    response = client.post(
+        reverse("forums:thread-start", args=[community.slug]),
+        {
+            "title": "Damp in tower blocks",
+            "category": general.pk,
+            "body": "Has anyone **fixed** it?",
+            "tags": "damp, housing",
+            "submission_key": "k1",
+            "action": "post",
+        },
+    )
+    thread = Thread.objects.get()
+    assert response.status_code == 302 and response.url == thread.get_absolute_url()
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "<strong>fixed</strong>" in page
+    replier = MembershipFactory(community=community).user
+    client.force_login(replier)
+    response = client.post(
+        reverse("forums:reply", args=[community.slug, thread.pk]),
+        {"body": "Yes: ventilation.", "submission_key": "r1", "action": "post"},
+    )
+    thread.refresh_from_db()
+    assert thread.reply_count == 1 and thread.last_post.author == replier
+
+
+def test_sending_the_same_reply_twice_creates_one_post(client):
+    thread = make_thread()
+    replier = MembershipFactory(community=thread.community).user
+    client.force_login(replier)
+    url = reverse("forums:reply", args=[thread.community.slug, thread.pk])
+    data = {"body": "Only once please", "submission_key": "same-key", "action": "post"}
+    client.post(url, data)
+    client.post(url, data)
+    assert Post.objects.filter(thread=thread, author=replier).count() == 1
+
+
+def test_preview_shows_the_rendered_text_and_keeps_the_form(client):
+    thread = make_thread()
+    client.force_login(MembershipFactory(community=thread.community).user)
+    response = client.post(
+        reverse("forums:reply", args=[thread.community.slug, thread.pk]),
+        {"body": "*draft* <script>x</script>", "submission_key": "p1", "action": "preview"},
+    )
+    html = response.content.decode()
+    assert "<em>draft</em>" in html and "<script>x" not in html
+    assert "*draft* &lt;script&gt;x&lt;/script&gt;" in html
+    assert Post.objects.filter(thread=thread).count() == 1
+
+
+def test_replying_to_a_locked_thread_is_refused_even_by_a_crafted_post(client):
+    thread = make_thread()
+    Thread.objects.filter(pk=thread.pk).update(is_locked=True)
+    client.force_login(MembershipFactory(community=thread.community).user)
+    response = client.post(
+        reverse("forums:reply", args=[thread.community.slug, thread.pk]),
+        {"body": "Let me in", "submission_key": "x", "action": "post"},
+    )
+    assert response.status_code == 403
+    assert "This thread is locked" in response.content.decode()
+    assert "Let me in" in response.content.decode()
+    assert Post.objects.filter(thread=thread).count() == 1
+
+
+def test_a_quote_prefills_the_reply_with_the_quoted_post(client):
+    thread = make_thread(body="Line one\nLine two")
+    client.force_login(MembershipFactory(community=thread.community).user)
+    first = thread.posts.get()
+    html = client.get(
+        reverse("forums:reply", args=[thread.community.slug, thread.pk]), {"quote": first.pk}
+    ).content.decode()
+    assert "&gt; Line one\n&gt; Line two" in html
+
+
+def test_the_thread_author_marks_the_answer_and_the_list_shows_answered(client):
+    thread = make_thread(replies=1)
+    reply = thread.posts.order_by("created_at").last()
+    client.force_login(thread.author)
+    client.post(reverse("forums:post-answer", args=[thread.community.slug, reply.pk]))
+    thread.refresh_from_db()
+    assert thread.answer == reply
+    listing = client.get(reverse("forums:forum", args=[thread.community.slug])).content.decode()
+    assert "Answered" in listing
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Accepted answer" in page
+
+
+def test_someone_else_cannot_mark_the_answer(client):
+    thread = make_thread(replies=1)
+    reply = thread.posts.order_by("created_at").last()
+    client.force_login(MembershipFactory(community=thread.community).user)
+    client.post(reverse("forums:post-answer", args=[thread.community.slug, reply.pk]))
+    thread.refresh_from_db()
+    assert thread.answer is None
+
+
+def test_unread_replies_are_counted_and_jump_to_the_first_unread(client):
+    thread = make_thread(replies=1)
+    reader = MembershipFactory(community=thread.community).user
+    client.force_login(reader)
+    client.get(thread.get_absolute_url())
+    from forums import services
+
+    new_post = services.post_reply(
+        actor=MembershipFactory(community=thread.community).user, thread=thread, body="Fresh"
+    )
+    listing = client.get(reverse("forums:forum", args=[thread.community.slug])).content.decode()
+    assert "1 new" in listing
+    response = client.get(thread.get_absolute_url() + "?unread")
+    assert response.status_code == 302 and response.url.endswith(f"#post-{new_post.pk}")
+
+
+def test_a_permalink_finds_the_right_page():
+    thread = make_thread(replies=25)
+    last = thread.posts.order_by("created_at", "pk").last()
+    from django.test import Client
+
+    response = Client().get(reverse("forums:post", args=[thread.community.slug, last.pk]))
+    assert response.status_code == 302
+    assert response.url.endswith(f"?page=2#post-{last.pk}")
+
+
+def test_a_post_over_the_size_limit_gets_a_clear_message_and_keeps_the_text(client, settings):
+    thread = make_thread()
+    client.force_login(MembershipFactory(community=thread.community).user)
+    body = "x" * (settings.COPSITE_MAX_POST_LENGTH + 1)
+    response = client.post(
+        reverse("forums:reply", args=[thread.community.slug, thread.pk]),
+        {"body": body, "submission_key": "big", "action": "post"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "at most" in html and body in html
+
+
+def test_posting_too_fast_is_refused_politely_and_keeps_the_text(client, settings):
+    settings.COPSITE_POSTS_PER_MINUTE = 2
+    thread = make_thread()
+    client.force_login(MembershipFactory(community=thread.community).user)
+    url = reverse("forums:reply", args=[thread.community.slug, thread.pk])
+    for n in range(2):
+        client.post(url, {"body": f"Quick {n}", "submission_key": f"q{n}", "action": "post"})
+    response = client.post(url, {"body": "One too many", "submission_key": "q3", "action": "post"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "posting very quickly" in html and "One too many" in html
+
+
+@pytest.mark.parametrize("rows", [3, 25])
+def test_the_thread_list_query_count_does_not_grow_with_threads(
+    client, django_assert_max_num_queries, rows
+):
+    community = CommunityFactory()
+    for n in range(rows):
+        make_thread(community=community, title=f"Thread {n}", replies=1)
+    client.force_login(MembershipFactory(community=community).user)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("forums:forum", args=[community.slug])).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [2, 19])
+def test_the_thread_page_query_count_does_not_grow_with_posts(
+    client, django_assert_max_num_queries, rows
+):
+    thread = make_thread(replies=rows)
+    for post in thread.posts.all()[:3]:
+        from forums.models import Reaction
+
+        Reaction.objects.create(post=post, user=UserFactory(), kind="helpful")
+    client.force_login(MembershipFactory(community=thread.community).user)
+    with django_assert_max_num_queries(22):
+        assert client.get(thread.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+def test_latest_query_count_does_not_grow(client, django_assert_max_num_queries, rows):
+    for n in range(rows):
+        make_thread(title=f"T{n}")
+    client.force_login(UserFactory())
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("forums:latest")).status_code == 200
+
+
+def test_latest_never_shows_threads_from_communities_you_cannot_read(client):
+    make_thread(title="Open news")
+    make_thread(community=CommunityFactory(visibility="restricted"), title="Members only news")
+    make_thread(community=CommunityFactory(visibility="private"), title="Secret news")
+    client.force_login(UserFactory())
+    html = client.get(reverse("forums:latest")).content.decode()
+    assert "Open news" in html and "Members only news" not in html and "Secret news" not in html
