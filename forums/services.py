@@ -344,9 +344,9 @@ def answer_mark(*, actor, thread: Thread, post: Post | None) -> Thread:
 @transaction.atomic
 def reaction_toggle(*, actor, post: Post, kind: str) -> bool:
     """Add or remove a reaction. Returns whether it is now there."""
+    require(permissions.can_react(actor, post), "You cannot react to this post.")
     if kind not in Reaction.Kind.values:
         raise ValidationError("Unknown reaction.")
-    require(permissions.can_react(actor, post), "You cannot react to this post.")
     deleted, _ = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
     if deleted:
         return False

@@ -188,18 +188,140 @@ URLS = [
 ]
 
 
+# --- Forums -------------------------------------------------------------------------------------
+POSTERS = {"member", "facilitator", "owner", "staff"}
+
+
+def forum_page(visibility, role) -> int:
+    return community_content(visibility, role)
+
+
+def forum_redirect(visibility, role) -> int:
+    """Permalinks redirect readers to the thread page."""
+    code = community_content(visibility, role)
+    return 302 if code == 200 else code
+
+
+def forum_write(allowed: set[str], ok: int = 200) -> Callable:
+    """Signed-in actions: anonymous → sign in; unreadable community → 403/404; then allowed."""
+
+    def expect(visibility, role):
+        if role == "anonymous":
+            return 302
+        code = community_content(visibility, role)
+        if code != 200:
+            return code
+        return ok if role in allowed else 403
+
+    return expect
+
+
+def forum_follow(visibility, role) -> int:
+    """Watching and bookmarking: any signed-in reader, members or not."""
+    if role == "anonymous":
+        return 302
+    code = community_content(visibility, role)
+    return 302 if code == 200 else code
+
+
+def signed_in_anywhere(visibility, role) -> int:
+    return 302 if role == "anonymous" else 200
+
+
+def _forum_url(name: str, *args) -> Callable:
+    def url(cast) -> str:
+        values = [getattr(cast, a) if isinstance(a, str) else a for a in args]
+        return reverse(f"forums:{name}", args=[cast.community.slug, *values])
+
+    return url
+
+
+URLS += [
+    Row("forum", _forum_url("forum"), forum_page),
+    Row("forum-category", _forum_url("category", "category_slug"), forum_page),
+    Row("forum-thread", _forum_url("thread", "thread_id"), forum_page),
+    Row("forum-post", _forum_url("post", "post_id"), forum_redirect),
+    Row("forum-thread-start", _forum_url("thread-start"), forum_write(POSTERS)),
+    Row("forum-reply", _forum_url("reply", "thread_id"), forum_write(POSTERS)),
+    Row("forum-post-edit", _forum_url("post-edit", "post_id"), forum_write(MODERATORS)),
+    Row("forum-post-delete", _forum_url("post-delete", "post_id"), forum_write(MODERATORS)),
+    Row("forum-post-flag", _forum_url("post-flag", "post_id"), forum_write(POSTERS)),
+    Row(
+        "forum-post-react",
+        _forum_url("post-react", "post_id"),
+        forum_write(POSTERS, ok=302),
+        method="post",
+    ),
+    Row(
+        "forum-post-answer",
+        _forum_url("post-answer", "reply_id"),
+        forum_write(MODERATORS, ok=302),
+        method="post",
+    ),
+    Row("forum-post-bookmark", _forum_url("post-bookmark", "post_id"), forum_follow, "post"),
+    Row("forum-thread-watch", _forum_url("thread-watch", "thread_id"), forum_follow, "post"),
+    Row(
+        "forum-category-watch",
+        _forum_url("category-watch", "category_slug"),
+        forum_follow,
+        "post",
+    ),
+    Row("forum-mentions", _forum_url("mention-search"), forum_write(POSTERS)),
+    Row("forum-image-upload", _forum_url("image-upload"), forum_write(POSTERS)),
+    Row(
+        "forum-image",
+        lambda c: reverse("forums:image", args=[c.image_id, "image.png"]),
+        forum_page,
+    ),
+    Row("forum-latest", lambda c: reverse("forums:latest"), everyone(200)),
+    Row("forum-mine", lambda c: reverse("forums:mine"), signed_in_anywhere),
+    Row("forum-bookmarks", lambda c: reverse("forums:bookmarks"), signed_in_anywhere),
+]
+
+
+def _add_forum_content(cast) -> None:
+    """A thread by a member outside the matrix's roles, with a reply and a picture."""
+    from django.core.files.base import ContentFile
+
+    from copsite.images import picture_from_upload
+    from forums.models import PostImage
+    from tests.factories import make_thread
+
+    author = MembershipFactory(community=cast.community).user
+    thread = make_thread(community=cast.community, author=author, replies=1)
+    posts = list(thread.posts.order_by("created_at", "pk"))
+    cast.thread_id, cast.post_id, cast.reply_id = thread.pk, posts[0].pk, posts[1].pk
+    cast.category_slug = thread.category.slug
+    image = PostImage(community=cast.community, uploader=author, alt_text="A chart")
+    image.file.save("image.png", picture_from_upload(ContentFile(_png(), name="x.png")))
+    cast.image_id = image.pk
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (4, 4), (10, 20, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
 @pytest.fixture
-def casts(db):
-    """One cast per visibility, sharing a staff user and a facilitator of another community."""
-    first = make_cast(OPEN)
-    casts = {OPEN: first}
-    for visibility in (RESTRICTED, PRIVATE):
-        casts[visibility] = make_cast(visibility, staff=first.staff)
-    elsewhere = MembershipFactory(role="facilitator").user
-    for cast in casts.values():
-        cast.other_facilitator = elsewhere
+def build_cast(db, settings, tmp_path):
+    """The community of the visibility under test, with a person in every role, a thread,
+    a reply and a picture, and a facilitator of some other community."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.COPSITE_POSTS_PER_MINUTE = 10_000
+
+    def build(visibility):
+        cast = make_cast(visibility)
+        cast.other_facilitator = MembershipFactory(role="facilitator").user
         cast.request_id = cast.community.membership_requests.get().pk
-    return casts
+        _add_forum_content(cast)
+        return cast
+
+    return build
 
 
 def _cells() -> list:
@@ -213,8 +335,8 @@ def _cell_params():
 
 
 @pytest.mark.parametrize(("row", "visibility"), _cells())
-def test_permission_matrix(client, casts, row, visibility):
-    cast = casts[visibility]
+def test_permission_matrix(client, build_cast, row, visibility):
+    cast = build_cast(visibility)
     url = row.url(cast)
     got = {}
     for role in ROLES:
