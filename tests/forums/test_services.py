@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
