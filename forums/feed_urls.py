@@ -1,3 +1,20 @@
-"""Per-community feed URLs, under /c/<slug>/forum/. Filled in by the feeds work."""
+"""Public feeds of a community's forum, under /c/<slug>/forum/ (open communities only)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .feeds import AtomFeed, PublicCategoryFeed, PublicCommunityFeed
+
+urlpatterns = [
+    path("feed.rss", PublicCommunityFeed(), name="feed-rss"),
+    path("feed.atom", PublicCommunityFeed(AtomFeed), name="feed-atom"),
+    path(
+        "category/<slug:category_slug>/feed.rss",
+        PublicCategoryFeed(),
+        name="category-feed-rss",
+    ),
+    path(
+        "category/<slug:category_slug>/feed.atom",
+        PublicCategoryFeed(AtomFeed),
+        name="category-feed-atom",
+    ),
+]

@@ -1,3 +1,32 @@
-"""Site-level feed URLs (personal secret feeds). Filled in by the feeds work."""
+"""Personal secret feeds (/feeds/<token>/...) and the page that lists and resets them."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+from .feeds import AtomFeed, PersonalAllFeed, PersonalCategoryFeed, PersonalCommunityFeed
+from .views.feeds import FeedSettingsView
+
+personal_patterns = [
+    path("forum.rss", PersonalAllFeed(), name="personal-feed-rss"),
+    path("forum.atom", PersonalAllFeed(AtomFeed), name="personal-feed-atom"),
+    path("c/<slug:slug>/forum.rss", PersonalCommunityFeed(), name="personal-community-feed-rss"),
+    path(
+        "c/<slug:slug>/forum.atom",
+        PersonalCommunityFeed(AtomFeed),
+        name="personal-community-feed-atom",
+    ),
+    path(
+        "c/<slug:slug>/forum/category/<slug:category_slug>.rss",
+        PersonalCategoryFeed(),
+        name="personal-category-feed-rss",
+    ),
+    path(
+        "c/<slug:slug>/forum/category/<slug:category_slug>.atom",
+        PersonalCategoryFeed(AtomFeed),
+        name="personal-category-feed-atom",
+    ),
+]
+
+urlpatterns = [
+    path("feeds/", FeedSettingsView.as_view(), name="feed-settings"),
+    path("feeds/<str:token>/", include(personal_patterns)),
+]
