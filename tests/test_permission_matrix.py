@@ -224,6 +224,12 @@ def forum_follow(visibility, role) -> int:
     return 302 if code == 200 else code
 
 
+def public_feed(visibility, role) -> int:
+    """Public feeds read as an anonymous visitor, whoever asks (members use personal feeds,
+    covered in tests/forums/test_feeds.py)."""
+    return {OPEN: 200, RESTRICTED: 403, PRIVATE: 404}[visibility]
+
+
 def signed_in_anywhere(visibility, role) -> int:
     return 302 if role == "anonymous" else 200
 
@@ -273,6 +279,10 @@ URLS += [
         lambda c: reverse("forums:image", args=[c.image_id, "image.png"]),
         forum_page,
     ),
+    Row("forum-feed-rss", _forum_url("feed-rss"), public_feed),
+    Row("forum-feed-atom", _forum_url("feed-atom"), public_feed),
+    Row("forum-category-feed-rss", _forum_url("category-feed-rss", "category_slug"), public_feed),
+    Row("forum-feed-settings", lambda c: reverse("forums:feed-settings"), signed_in_anywhere),
     Row("forum-latest", lambda c: reverse("forums:latest"), everyone(200)),
     Row("forum-mine", lambda c: reverse("forums:mine"), signed_in_anywhere),
     Row("forum-bookmarks", lambda c: reverse("forums:bookmarks"), signed_in_anywhere),
