@@ -5,4 +5,5 @@ class ForumsConfig(AppConfig):
     name = "forums"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (default categories for new communities)
+        # E-mail builders; default categories for new communities.
+        from . import emails, signals  # noqa: F401

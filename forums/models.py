@@ -130,14 +130,14 @@ class Thread(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["community", "status", "-is_pinned", "-last_activity_at"],
+                fields=["community", "status", "-is_pinned", "-last_activity_at", "-id"],
                 name="thread_community_list_idx",
             ),
             models.Index(
-                fields=["category", "status", "-is_pinned", "-last_activity_at"],
+                fields=["category", "status", "-is_pinned", "-last_activity_at", "-id"],
                 name="thread_category_list_idx",
             ),
-            models.Index(fields=["status", "-last_activity_at"], name="thread_latest_idx"),
+            models.Index(fields=["status", "-last_activity_at", "-id"], name="thread_latest_idx"),
             models.Index(fields=["status", "publish_at"], name="thread_scheduled_idx"),
         ]
 

@@ -23,9 +23,14 @@ class ForumIndexView(CommunityForumMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         threads = Thread.objects.visible_to(self.request.user).filter(community=self.community)
-        context["categories"] = Category.objects.filter(community=self.community).annotate(
-            thread_count=Count("threads", filter=Q(threads__status=Thread.Status.PUBLISHED))
+        categories = list(
+            Category.objects.filter(community=self.community).annotate(
+                thread_count=Count("threads", filter=Q(threads__status=Thread.Status.PUBLISHED))
+            )
         )
+        for category in categories:
+            category.community = self.community
+        context["categories"] = categories
         context["page_obj"] = paginate_threads(self.request, threads.for_thread_list())
         return context
 
@@ -38,6 +43,7 @@ class CategoryView(CommunityForumMixin, TemplateView):
         category = get_object_or_404(
             Category, community=self.community, slug=kwargs["category_slug"]
         )
+        category.community = self.community
         threads = Thread.objects.visible_to(self.request.user).filter(category=category)
         user = self.request.user
         context.update(
@@ -77,10 +83,6 @@ class ThreadView(CommunityForumMixin, TemplateView):
         posts = (
             thread_posts(user, thread)
             .for_thread_page()
-            .annotate(
-                helpful_count=Count("reactions", filter=Q(reactions__kind="helpful")),
-                thanks_count=Count("reactions", filter=Q(reactions__kind="thanks")),
-            )
             .prefetch_related(
                 Prefetch("reactions", queryset=Reaction.objects.select_related("user"))
             )
@@ -98,7 +100,10 @@ class ThreadView(CommunityForumMixin, TemplateView):
         for post in page_posts:
             post.thread = thread
             post.show_body = permissions.can_see_post_body(user, post, self.community)
-            post.my_reactions = {r.kind for r in post.reactions.all() if r.user_id == user.pk}
+            reactions = post.reactions.all()
+            post.helpful_count = sum(r.kind == Reaction.Kind.HELPFUL for r in reactions)
+            post.thanks_count = sum(r.kind == Reaction.Kind.THANKS for r in reactions)
+            post.my_reactions = {r.kind for r in reactions if r.user_id == user.pk}
             post.is_bookmarked = post.pk in bookmarked
             post.can_edit = permissions.can_edit_post(user, post)
             post.can_delete = permissions.can_delete_post(user, post)
