@@ -30,7 +30,6 @@ THREAD_CHANGES: dict[str, tuple[str, bool]] = {
     "close": ("is_closed", True),
     "reopen": ("is_closed", False),
 }
-AUTHOR_CHANGES = frozenset({"close", "reopen"})
 # Hiding again only changes the reason; held, deleted and rejected posts are not on show.
 HIDEABLE = (Post.Status.VISIBLE, Post.Status.HIDDEN)
 
@@ -48,12 +47,7 @@ def thread_state_change(*, actor, thread: Thread, change: str) -> Thread:
 
     Who may act is checked before what they asked for, so a person who may not act learns
     nothing from the answer."""
-    is_author = thread.author_id == getattr(actor, "pk", None)
-    moderator_only = set(THREAD_CHANGES) - AUTHOR_CHANGES
-    may_act = permissions.can_moderate(actor, thread.community) or (
-        is_author and change not in moderator_only
-    )
-    require(may_act, "Only facilitators can do that.")
+    require(permissions.can_close_thread(actor, thread), "Only facilitators can do that.")
     if change not in THREAD_CHANGES:
         raise ValidationError("Choose what to change about the thread.")
     field, value = THREAD_CHANGES[change]
@@ -84,7 +78,7 @@ def scheduled_thread_publish(*, actor, thread: Thread) -> Thread:
         first.created_at = now
         first.save(update_fields=["created_at"])
         # The same step `services.threads_publish_due` takes when the time comes.
-        services._record_mentions(first, thread.community)
+        services.mentions_record(first, thread.community)
     services.community_touch(thread.community, now)
     return thread
 

@@ -157,8 +157,24 @@ def can_react(user, post: Post) -> bool:
     return (
         post.status == Post.Status.VISIBLE
         and post.author_id != getattr(user, "pk", None)
-        and community_permissions.can_post(user, post.thread.community)
+        and can_start_thread(user, post.thread.community)
     )
+
+
+def can_close_thread(user, thread: Thread) -> bool:
+    """Facilitators, and a thread's author while they may still post, close and reopen it."""
+    if can_moderate(user, thread.community):
+        return True
+    return thread.author_id == getattr(user, "pk", None) and can_start_thread(
+        user, thread.community
+    )
+
+
+def can_change_thread_state(user, thread: Thread, field: str) -> bool:
+    """Pinning and locking are for facilitators; closing also for the author."""
+    if field == "is_closed":
+        return can_close_thread(user, thread)
+    return can_moderate(user, thread.community)
 
 
 def can_flag(user, post: Post) -> bool:

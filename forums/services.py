@@ -96,8 +96,8 @@ def _should_hold(actor, community: Community) -> bool:
     ).exists()
 
 
-def _record_mentions(post: Post, community: Community) -> None:
-    """Mentions of people who may read the community (notifications deliver them)."""
+def mentions_record(post: Post, community: Community) -> None:
+    """Record mentions of people who may read the community (notifications deliver them)."""
     ids = mentioned_user_ids(post.body) - {post.author_id}
     if not ids:
         return
@@ -203,7 +203,7 @@ def thread_create(
         thread.tags.set(tags)
     Watch.objects.get_or_create(user=actor, thread=thread)
     if status == Thread.Status.PUBLISHED:
-        _record_mentions(post, community)
+        mentions_record(post, community)
         community_touch(community, now)
     return thread
 
@@ -243,7 +243,7 @@ def post_reply(*, actor, thread: Thread, body: str, submission_key: str = "") ->
         return Post.objects.get(author=actor, submission_key=submission_key)
     if not held:
         thread_refresh_stats(locked_thread)
-        _record_mentions(post, thread.community)
+        mentions_record(post, thread.community)
         community_touch(thread.community, post.created_at)
         thread_mark_read(actor, locked_thread, post.created_at)
     Watch.objects.get_or_create(user=actor, thread=locked_thread)
@@ -268,7 +268,7 @@ def post_edit(*, actor, post: Post, body: str, title: str | None = None) -> Post
     if new_title:
         thread.title = new_title
         thread.save(update_fields=["title"])
-    _record_mentions(post, thread.community)
+    mentions_record(post, thread.community)
     return post
 
 
@@ -313,7 +313,7 @@ def post_approve(*, actor, post: Post) -> Post:
         thread.status = Thread.Status.PUBLISHED
         thread.save(update_fields=["status"])
     _set_status(post, Post.Status.VISIBLE, actor=actor)
-    _record_mentions(post, community)
+    mentions_record(post, community)
     community_touch(community, timezone.now())
     return post
 
@@ -324,6 +324,11 @@ def post_reject(*, actor, post: Post, reason: str = "") -> Post:
     require(permissions.can_moderate(actor, community), "Only facilitators reject posts.")
     if post.status != Post.Status.HELD:
         raise ValidationError("That post is no longer waiting for approval.")
+    thread = post.thread
+    if thread.status == Thread.Status.HELD:
+        # The post opened a thread nobody else has seen: the thread goes with it.
+        thread.delete()
+        return post
     return _set_status(post, Post.Status.REJECTED, actor=actor, reason=reason)
 
 
@@ -395,9 +400,10 @@ def thread_set_state(*, actor, thread: Thread, **changes: bool) -> Thread:
     allowed = {"is_pinned", "is_locked", "is_closed"}
     if not changes or set(changes) - allowed:
         raise ValidationError("Unknown change.")
-    is_moderator = permissions.can_moderate(actor, thread.community)
-    author_closing = set(changes) == {"is_closed"} and thread.author_id == actor.pk
-    require(is_moderator or author_closing, "Only facilitators can do that.")
+    require(
+        all(permissions.can_change_thread_state(actor, thread, field) for field in changes),
+        "Only facilitators can do that.",
+    )
     for field, value in changes.items():
         setattr(thread, field, bool(value))
     thread.save(update_fields=list(changes))
@@ -465,7 +471,7 @@ def threads_publish_due(now: datetime | None = None) -> int:
             thread.save(update_fields=["status"])
             first = thread.posts.order_by("created_at", "pk").first()
             if first:
-                _record_mentions(first, thread.community)
+                mentions_record(first, thread.community)
             community_touch(thread.community, thread.created_at)
             published += 1
     return published

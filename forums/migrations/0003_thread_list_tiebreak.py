@@ -5,37 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0001_initial'),
-        ('forums', '0002_default_categories'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("communities", "0001_initial"),
+        ("forums", "0002_default_categories"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='thread',
-            name='thread_community_list_idx',
+            model_name="thread",
+            name="thread_community_list_idx",
         ),
         migrations.RemoveIndex(
-            model_name='thread',
-            name='thread_category_list_idx',
+            model_name="thread",
+            name="thread_category_list_idx",
         ),
         migrations.RemoveIndex(
-            model_name='thread',
-            name='thread_latest_idx',
+            model_name="thread",
+            name="thread_latest_idx",
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['community', 'status', '-is_pinned', '-last_activity_at', '-id'], name='thread_community_list_idx'),
+            model_name="thread",
+            index=models.Index(
+                fields=["community", "status", "-is_pinned", "-last_activity_at", "-id"],
+                name="thread_community_list_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['category', 'status', '-is_pinned', '-last_activity_at', '-id'], name='thread_category_list_idx'),
+            model_name="thread",
+            index=models.Index(
+                fields=["category", "status", "-is_pinned", "-last_activity_at", "-id"],
+                name="thread_category_list_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['status', '-last_activity_at', '-id'], name='thread_latest_idx'),
+            model_name="thread",
+            index=models.Index(
+                fields=["status", "-last_activity_at", "-id"], name="thread_latest_idx"
+            ),
         ),
     ]

@@ -8,7 +8,6 @@ again by the service that makes the change.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -21,97 +20,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.models import User
-from communities.models import Community, Membership, Role
+from communities.models import Community
 
 from .. import moderation_services, permissions, services
-from ..forms import HideForm, MoveForm
+from ..forms import (
+    CategoryForm,
+    FlagResolveForm,
+    ForumSettingsForm,
+    HideForm,
+    MoveForm,
+    PostingBanForm,
+)
 from ..models import Category, Flag, ForumSettings, Post, PostingBan, Thread
 from .base import CommunityForumMixin
 
 QUEUE_LIMIT = 50
 BANS_PER_PAGE = 30
-
-# --- Forms --------------------------------------------------------------------------------------
-
-
-class FlagResolveForm(forms.Form):
-    resolution = forms.ChoiceField(
-        label="What to do about this post",
-        choices=[
-            (Flag.Resolution.HIDDEN, "Hide the post"),
-            (Flag.Resolution.KEPT, "Keep the post"),
-            (Flag.Resolution.WARNED, "Keep the post and warn its author by e-mail"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose what to do about the post."},
-    )
-    reason = forms.CharField(
-        label="Reason or note",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="When hiding, readers see this in place of the post. When warning, the "
-        "author reads it in the e-mail. Reporters' names are never shared.",
-    )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("resolution") == Flag.Resolution.HIDDEN and not data.get("reason", "").strip():
-            self.add_error("reason", "Give a reason for hiding the post: readers see it.")
-        return data
-
-
-class ForumSettingsForm(forms.ModelForm):
-    class Meta:
-        model = ForumSettings
-        fields = ["hold_first_posts"]
-
-
-class CategoryForm(forms.Form):
-    name = forms.CharField(max_length=80, error_messages={"required": "Give the category a name."})
-    description = forms.CharField(
-        max_length=300,
-        required=False,
-        help_text="One sentence on what belongs here. Shown on the forum's front page.",
-    )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return f"{obj.public_name}, {obj.job_title}" if obj.job_title else obj.public_name
-
-
-class PostingBanForm(forms.Form):
-    person = PersonChoiceField(
-        queryset=User.objects.none(),
-        label="Member",
-        empty_label="Choose a member",
-        error_messages={
-            "required": "Choose the member who should stop posting.",
-            "invalid_choice": "Choose one of the community's members.",
-        },
-    )
-    reason = forms.CharField(
-        label="Reason (for the facilitators' records)",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, community: Community, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            User.objects.filter(
-                pk__in=Membership.objects.filter(community=community, role=Role.MEMBER).values(
-                    "user_id"
-                ),
-                is_active=True,
-            )
-            .exclude(pk__in=PostingBan.objects.filter(community=community).values("user_id"))
-            .order_by("display_name", "pk")
-        )
-
 
 # --- Shared -------------------------------------------------------------------------------------
 

@@ -117,6 +117,7 @@ class ThreadView(CommunityForumMixin, TemplateView):
             first_post_id=first_post_id,
             can_reply=permissions.can_reply(user, thread),
             can_mark_answer=permissions.can_mark_answer(user, thread),
+            can_close_thread=permissions.can_close_thread(user, thread),
             can_follow=permissions.can_follow(user, self.community),
             is_watching=user.is_authenticated
             and Watch.objects.filter(user=user, thread=thread).exists(),
