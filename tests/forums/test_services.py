@@ -182,3 +182,25 @@ def test_the_data_migration_gives_existing_communities_their_default_categories(
         "general",
         "off-topic",
     ]
+
+
+def test_rejecting_the_opening_post_of_a_held_thread_removes_the_thread():
+    community = CommunityFactory()
+    ForumSettings.objects.create(community=community, hold_first_posts=True)
+    thread = make_thread(community=community, author=MembershipFactory(community=community).user)
+    facilitator = MembershipFactory(community=community, role="facilitator").user
+    post = thread.posts.get()
+    post.thread.community = community
+    services.post_reject(actor=facilitator, post=post, reason="Advert")
+    assert not Thread.objects.filter(pk=thread.pk).exists()
+
+
+def test_a_posting_ban_also_stops_reactions():
+    thread = make_thread()
+    member = MembershipFactory(community=thread.community).user
+    owner = MembershipFactory(community=thread.community, role="owner").user
+    services.posting_ban_create(actor=owner, community=thread.community, user=member)
+    post = thread.posts.get()
+    post.thread.community = thread.community
+    with pytest.raises(PermissionDenied):
+        services.reaction_toggle(actor=member, post=post, kind="thanks")
