@@ -14,6 +14,7 @@ from . import permissions, services
 from .forms import CommunityForm, CommunitySearchForm, GuidelinesForm, MembershipRequestForm
 from .models import Community, Membership
 from .permissions import JoinOption
+from .sections import sections_for
 
 PAGE_SIZE = 20
 
@@ -79,6 +80,7 @@ class CommunityHomeView(CommunityMixin, TemplateView):
             if can_read
             else [],
             tags=community.tags.all(),
+            sections=sections_for(self.request, community),
         )
         return context
 

@@ -5,5 +5,10 @@ class ForumsConfig(AppConfig):
     name = "forums"
 
     def ready(self) -> None:
-        # E-mail builders; default categories for new communities.
+        # signals: default categories for new communities; emails: the kinds the forum sends.
+        from communities.sections import register_section
+
         from . import emails, signals  # noqa: F401
+        from .sections import FORUM_SECTION
+
+        register_section(FORUM_SECTION)

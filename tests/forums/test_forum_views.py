@@ -213,3 +213,14 @@ def test_latest_never_shows_threads_from_communities_you_cannot_read(client):
     client.force_login(UserFactory())
     html = client.get(reverse("forums:latest")).content.decode()
     assert "Open news" in html and "Members only news" not in html and "Secret news" not in html
+
+
+def test_the_community_home_shows_latest_discussions_to_those_who_may_read_them(client):
+    open_thread = make_thread(title="Open discussion")
+    html = client.get(open_thread.community.get_absolute_url()).content.decode()
+    assert "Latest discussions" in html and "Open discussion" in html
+    restricted = CommunityFactory(visibility="restricted")
+    make_thread(community=restricted, title="Members-only discussion")
+    client.force_login(UserFactory())
+    html = client.get(restricted.get_absolute_url()).content.decode()
+    assert "Members-only discussion" not in html and "Latest discussions" not in html
