@@ -55,6 +55,17 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(clean_html(_markdown.render(text or "")))  # noqa: S308 - cleaned by nh3 above
 
 
+def mention_markdown(name: str, user_id: int) -> str:
+    """What the mention picker inserts. Brackets in a name would end the link early."""
+    safe_name = name.replace("[", "(").replace("]", ")").replace("\n", " ")
+    return f"@[{safe_name}](/people/{user_id}/)"
+
+
+def image_markdown(alt_text: str, url: str) -> str:
+    alt = alt_text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"![{alt}]({url})"
+
+
 def mentioned_user_ids(text: str) -> set[int]:
     """People mentioned as `@[Name](/people/<id>/)`, the form the mention picker inserts."""
     return {int(user_id) for _, user_id in MENTION.findall(text or "")}

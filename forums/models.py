@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community
+from copsite.markup import image_markdown
 
 POSTS_PER_PAGE = 20
+TEAM_NAME = "The facilitation team"
 
 
 class Category(models.Model):
@@ -179,6 +181,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(max_length=500, blank=True)
+    as_team = models.BooleanField(default=False, help_text="Shown as by the facilitation team.")
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -210,6 +213,11 @@ class Post(models.Model):
     @property
     def anchor(self) -> str:
         return f"post-{self.pk}"
+
+    @property
+    def byline(self) -> str:
+        """Who readers are told wrote this: a team post never names its facilitator."""
+        return TEAM_NAME if self.as_team else self.author.public_name
 
 
 class PostRevision(models.Model):
@@ -399,7 +407,7 @@ class PostImage(models.Model):
 
     @property
     def markdown(self) -> str:
-        return f"![{self.alt_text}]({self.url})"
+        return image_markdown(self.alt_text, self.url)
 
     @property
     def url(self) -> str:

@@ -626,7 +626,7 @@ def seed_content(
             is_locked=not welcome and rng.random() < 0.02,
             is_closed=not welcome and rng.random() < 0.04,
         )
-        posts = [Post(author_id=author_id, body=opening, created_at=times[0])]
+        posts = [Post(author_id=author_id, body=opening, created_at=times[0], as_team=welcome)]
         posters = [author_id]
         for when in times[1:]:
             replier = rng.choice(people)

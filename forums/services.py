@@ -196,6 +196,7 @@ def thread_create(
         created_at=created_at,
         status=Post.Status.HELD if held else Post.Status.VISIBLE,
         submission_key=submission_key,
+        as_team=as_team,
     )
     thread.last_post = post
     thread.save(update_fields=["last_post"])

@@ -15,7 +15,7 @@ from accounts.models import User
 from communities import permissions as community_permissions
 from communities.models import Membership
 from copsite.images import picture_from_upload
-from copsite.markup import render_markdown
+from copsite.markup import mention_markdown, render_markdown
 
 from .. import permissions, services
 from ..forms import FlagForm, ImageUploadForm, PostEditForm, ReplyForm, SeedThreadForm, ThreadForm
@@ -187,7 +187,7 @@ def _why_no_reply(user, thread) -> str:
 
 def quote_markdown(post: Post) -> str:
     quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
-    return f"> **{post.author.public_name}** [wrote]({post.get_absolute_url()}):\n>\n{quoted}\n\n"
+    return f"> **{post.byline}** [wrote]({post.get_absolute_url()}):\n>\n{quoted}\n\n"
 
 
 class PostEditView(LoginRequiredMixin, CommunityForumMixin, View):
@@ -370,7 +370,7 @@ class MentionSearchView(LoginRequiredMixin, CommunityForumMixin, View):
                     {
                         "name": person["display_name"],
                         "detail": person["job_title"],
-                        "markdown": f"@[{person['display_name']}](/people/{person['pk']}/)",
+                        "markdown": mention_markdown(person["display_name"], person["pk"]),
                     }
                     for person in people
                 ]
@@ -409,8 +409,11 @@ class ImageUploadView(LoginRequiredMixin, CommunityForumMixin, View):
                 )
                 image.file.save("image.png", picture, save=True)
         context = {"community": self.community, "form": form, "image": image}
-        if image and request.headers.get("Accept") == "application/json":
-            return JsonResponse({"markdown": image.markdown, "url": image.url})
+        if "application/json" in request.headers.get("Accept", ""):
+            if image:
+                return JsonResponse({"markdown": image.markdown, "url": image.url})
+            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+            return JsonResponse({"errors": errors}, status=400)
         return render(request, self.template_name, context, status=200 if image else 400)
 
 

@@ -5,7 +5,7 @@ import pytest
 from communities.models import Role
 from tests.factories import MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "a-Strong-passw0rd"
 
 

@@ -14,7 +14,7 @@ from communities.models import Role
 from forums.models import Post, Thread
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "a-Strong-passw0rd"
 TITLE = "Damp and mould in tower blocks"
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from communities.models import Membership, Role, Visibility
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "a-Strong-passw0rd"
 
 

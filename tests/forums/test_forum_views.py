@@ -224,3 +224,27 @@ def test_the_community_home_shows_latest_discussions_to_those_who_may_read_them(
     client.force_login(UserFactory())
     html = client.get(restricted.get_absolute_url()).content.decode()
     assert "Members-only discussion" not in html and "Latest discussions" not in html
+
+
+def test_a_team_thread_never_names_the_facilitator_who_wrote_it(client):
+    community = CommunityFactory()
+    facilitator = MembershipFactory(
+        community=community, role="facilitator", user=UserFactory(display_name="Fran Hidden")
+    ).user
+    thread = make_thread(community=community, author=facilitator, as_team=True, title="Welcome")
+    opening = thread.posts.get()
+    reader = MembershipFactory(community=community).user
+    client.force_login(reader)
+    client.post(reverse("forums:post-bookmark", args=[community.slug, opening.pk]))
+    pages = [
+        reverse("forums:forum", args=[community.slug]),
+        thread.get_absolute_url(),
+        reverse("forums:latest"),
+        reverse("forums:bookmarks"),
+        reverse("forums:reply", args=[community.slug, thread.pk]) + f"?quote={opening.pk}",
+        reverse("forums:post-flag", args=[community.slug, opening.pk]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "Fran Hidden" not in html, url
+        assert "facilitation team" in html, url
