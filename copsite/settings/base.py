@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "communities",
     "forums",
+    "blogs",
     "notifications",
     "pages",
     # Wagtail
