@@ -5,4 +5,5 @@ class CommunitiesConfig(AppConfig):
     name = "communities"
 
     def ready(self) -> None:
-        from . import emails  # noqa: F401  (registers the e-mail kinds)
+        # Register the e-mail kinds and the notification handlers.
+        from . import emails, notifications  # noqa: F401

@@ -18,7 +18,7 @@ from wagtail.models import Collection
 
 from notifications.services import email_queue
 
-from . import permissions
+from . import notifications, permissions
 from .models import (
     Ban,
     Community,
@@ -129,6 +129,7 @@ def membership_request_create(
             "You have already asked to join; the facilitators will reply."
         ) from error
     permissions.forget_access(actor)
+    notifications.join_requested(request)
     return request
 
 
@@ -159,6 +160,7 @@ def _lock_pending_request(actor, request_id: int) -> MembershipRequest:
 
 
 def _queue_decision_email(request: MembershipRequest) -> None:
+    notifications.request_decided(request)
     email_queue(
         key=f"membership-request-{request.pk}-{request.status}",
         kind="membership_request_decided",

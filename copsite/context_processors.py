@@ -14,4 +14,12 @@ def site_chrome(request) -> dict:
         if signed_in
         else [],
         "show_admin_link": signed_in and permissions.moderates_any_community(user),
+        "unread_notification_count": _unread_count(user) if signed_in else 0,
     }
+
+
+def _unread_count(user) -> int:
+    """One indexed COUNT (notification_unread_idx); pruning keeps it small."""
+    from notifications.models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("", include("forums.urls")),
     path("", include("blogs.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from communities.models import Community
 from notifications.services import email_queue
 
-from . import permissions, services
+from . import notifications, permissions, services
 from .models import Category, Flag, ForumSettings, Post, Thread
 from .permissions import require
 
@@ -79,6 +79,7 @@ def scheduled_thread_publish(*, actor, thread: Thread) -> Thread:
         first.save(update_fields=["created_at"])
         # The same step `services.threads_publish_due` takes when the time comes.
         services.mentions_record(first, thread.community)
+        notifications.post_published(first)
     services.community_touch(thread.community, now)
     return thread
 

@@ -18,7 +18,7 @@ from communities.models import Community, Membership
 from copsite import ratelimit
 from copsite.markup import mentioned_user_ids
 
-from . import permissions
+from . import notifications, permissions
 from .models import (
     Bookmark,
     Category,
@@ -206,6 +206,7 @@ def thread_create(
     if status == Thread.Status.PUBLISHED:
         mentions_record(post, community)
         community_touch(community, now)
+        notifications.post_published(post)
     return thread
 
 
@@ -247,6 +248,7 @@ def post_reply(*, actor, thread: Thread, body: str, submission_key: str = "") ->
         mentions_record(post, thread.community)
         community_touch(thread.community, post.created_at)
         thread_mark_read(actor, locked_thread, post.created_at)
+        notifications.post_published(post)
     Watch.objects.get_or_create(user=actor, thread=locked_thread)
     return post
 
@@ -316,6 +318,7 @@ def post_approve(*, actor, post: Post) -> Post:
     _set_status(post, Post.Status.VISIBLE, actor=actor)
     mentions_record(post, community)
     community_touch(community, timezone.now())
+    notifications.post_published(post)
     return post
 
 
@@ -344,6 +347,8 @@ def answer_mark(*, actor, thread: Thread, post: Post | None) -> Thread:
             raise ValidationError("The question itself cannot be its answer.")
     thread.answer = post
     thread.save(update_fields=["answer"])
+    if post is not None:
+        notifications.answer_accepted(thread, post, actor)
     return thread
 
 
@@ -356,7 +361,8 @@ def reaction_toggle(*, actor, post: Post, kind: str) -> bool:
     deleted, _ = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
     if deleted:
         return False
-    Reaction.objects.get_or_create(post=post, user=actor, kind=kind)
+    reaction, _ = Reaction.objects.get_or_create(post=post, user=actor, kind=kind)
+    notifications.reaction_added(reaction)
     return True
 
 
@@ -392,6 +398,7 @@ def flag_create(*, actor, post: Post, reason: str, note: str = "") -> Flag:
     )
     if not created:
         raise ValidationError("You have already reported this post. The facilitators will look.")
+    notifications.flag_created(flag)
     return flag
 
 
@@ -473,6 +480,7 @@ def threads_publish_due(now: datetime | None = None) -> int:
             first = thread.posts.order_by("created_at", "pk").first()
             if first:
                 mentions_record(first, thread.community)
+                notifications.post_published(first)
             community_touch(thread.community, thread.created_at)
             published += 1
     return published

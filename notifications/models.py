@@ -16,6 +16,9 @@ class OutboundEmail(models.Model):
 
     key = models.CharField(max_length=200, unique=True, help_text="Deduplication key.")
     kind = models.CharField(max_length=60)
+    group_key = models.CharField(
+        max_length=100, blank=True, db_index=True, help_text="E.g. a broadcast, for counts."
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -32,3 +35,174 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_address or self.recipient_id} ({self.status})"
+
+
+class Event(models.Model):
+    """Something happened that may notify people (a post, a reaction, a join request…).
+
+    Written in the same transaction as the change and processed after commit by a task; the
+    periodic sweep processes any left behind (for example while the broker was down).
+    Processing is idempotent: `processed_at` is set in the same transaction as its effects.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=60)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["processed_at", "created_at"], name="event_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.key})"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATELY = "immediately", "Straight away"
+    DAILY = "daily", "In a daily digest"
+    WEEKLY = "weekly", "In a weekly digest"
+    OFF = "off", "Never"
+
+
+class Notification(models.Model):
+    """One thing to tell one person, shown on their notifications page (and maybe e-mailed).
+
+    Repeats on the same target while unread are folded into one row ("3 people found your
+    reply helpful"): `actor_count` counts them and `updated_at` moves it to the top.
+    """
+
+    class Kind(models.TextChoices):
+        MENTION = "mention", "Mentioned you"
+        REPLY = "reply", "Replied to you"
+        QUOTE = "quote", "Quoted you"
+        WATCHED = "watched", "New post in something you watch"
+        ANSWER = "answer", "Your reply was accepted as the answer"
+        REACTION = "reaction", "Reacted to your post"
+        REQUEST_DECIDED = "request_decided", "Your request to join was decided"
+        BLOG_COMMENT = "blog_comment", "Commented on your blog post"
+        JOIN_REQUEST = "join_request", "Someone asked to join"
+        FLAG = "flag", "A post was reported"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    community = models.ForeignKey(
+        "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_count = models.PositiveIntegerField(default=1)
+    target_type = models.CharField(max_length=40)
+    target_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=200)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["recipient", "-updated_at"], name="notification_list_idx"),
+            models.Index(fields=["read_at"], name="notification_prune_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "target_type", "target_id"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class EmailSettings(models.Model):
+    """How and when one person hears from us. Missing rows mean the defaults below."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_settings"
+    )
+    mentions = models.CharField(
+        "when someone mentions you", max_length=12, choices=Delivery.choices,
+        default=Delivery.IMMEDIATELY,
+    )  # fmt: skip
+    replies = models.CharField(
+        "replies to and quotes of your posts, comments on your blog posts", max_length=12,
+        choices=Delivery.choices, default=Delivery.IMMEDIATELY,
+    )  # fmt: skip
+    watching = models.CharField(
+        "new posts in threads and categories you watch", max_length=12,
+        choices=Delivery.choices, default=Delivery.DAILY,
+    )  # fmt: skip
+    my_posts_activity = models.CharField(
+        "answers accepted and reactions to your posts", max_length=12,
+        choices=Delivery.choices, default=Delivery.DAILY,
+    )  # fmt: skip
+    facilitation = models.CharField(
+        "for facilitators: join requests, reports and nudges", max_length=12,
+        choices=Delivery.choices, default=Delivery.DAILY,
+    )  # fmt: skip
+    digest_hour = models.PositiveSmallIntegerField(
+        "time of your digest", default=7, help_text="The hour, 0–23, in your time zone."
+    )
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    weekly_digest_day = models.PositiveSmallIntegerField(
+        default=0, help_text="0 is Monday, 6 is Sunday."
+    )
+
+    def __str__(self) -> str:
+        return f"E-mail settings for {self.user_id}"
+
+
+class CommunityEmailSetting(models.Model):
+    """How often one person hears about one community's activity (default: daily digest)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    delivery = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.DAILY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community"], name="community_email_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hears about {self.community_id}: {self.delivery}"
+
+
+class DigestRun(models.Model):
+    """One person's digest for one period, written before sending so it goes out once."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        EMPTY = "empty", "Nothing new: not sent"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=10)  # "daily" or "weekly"
+    period_start = models.DateField()
+    covers_from = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    item_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "period", "period_start"], name="digest_run_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "period", "-period_start"], name="digest_last_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.period} digest {self.period_start} for {self.user_id}"

@@ -19,7 +19,14 @@ MAX_ATTEMPTS = 5
 
 
 def email_queue(
-    *, key: str, kind: str, to_address: str, recipient=None, payload=None
+    *,
+    key: str,
+    kind: str,
+    to_address: str,
+    recipient=None,
+    recipient_id: int | None = None,
+    payload: dict | None = None,
+    group_key: str = "",
 ) -> OutboundEmail:
     """Record an e-mail to send once the current transaction commits. Same key, same e-mail."""
     email, created = OutboundEmail.objects.get_or_create(
@@ -27,8 +34,9 @@ def email_queue(
         defaults={
             "kind": kind,
             "to_address": to_address,
-            "recipient": recipient,
+            "recipient_id": recipient_id or getattr(recipient, "pk", None),
             "payload": payload or {},
+            "group_key": group_key,
         },
     )
     if created:

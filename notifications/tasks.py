@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from . import services
+from . import events, services
+from .maintenance import notifications_prune
 
 
 @shared_task(acks_late=True)
@@ -12,3 +13,19 @@ def deliver_email(email_id: int) -> bool:
 def deliver_pending_emails() -> int:
     """The sweep: sends what was queued while the broker was down, or failed and may retry."""
     return sum(services.email_deliver(email_id) for email_id in services.pending_email_ids())
+
+
+@shared_task(acks_late=True)
+def process_event(event_id: int) -> bool:
+    return events.event_process(event_id)
+
+
+@shared_task
+def process_pending_events() -> int:
+    """The sweep for events recorded while the broker was down."""
+    return sum(events.event_process(event_id) for event_id in events.unprocessed_event_ids())
+
+
+@shared_task
+def prune_notifications() -> int:
+    return notifications_prune()

@@ -166,6 +166,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forums.tasks.publish_scheduled_threads",
         "schedule": 60.0,
     },
+    "process-pending-events": {
+        "task": "notifications.tasks.process_pending_events",
+        "schedule": 120.0,
+    },
+    "prune-notifications": {
+        "task": "notifications.tasks.prune_notifications",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # --- Auth and accounts (django-allauth) ---------------------------------------------------------

@@ -1,0 +1,105 @@
+"""Join requests in notifications: facilitators hear about new requests; requesters see the
+decision in their list (its e-mail is sent by communities.emails)."""
+
+from django.urls import reverse
+
+from notifications.events import event_handler, event_record
+from notifications.models import Notification
+from notifications.notify import Target, notify
+from notifications.targets import TargetView, target_describer
+
+from . import permissions
+from .models import Membership, MembershipRequest, RequestStatus
+
+Kind = Notification.Kind
+
+
+def join_requested(request: MembershipRequest) -> None:
+    event_record(
+        kind="community.join_requested",
+        key=f"join-request-{request.pk}",
+        payload={"request_id": request.pk},
+    )
+
+
+def request_decided(request: MembershipRequest) -> None:
+    event_record(
+        kind="community.request_decided",
+        key=f"join-request-{request.pk}-{request.status}",
+        payload={"request_id": request.pk},
+    )
+
+
+def _request(request_id: int) -> MembershipRequest | None:
+    return MembershipRequest.objects.select_related("community").filter(pk=request_id).first()
+
+
+@event_handler("community.join_requested")
+def on_join_requested(payload: dict) -> None:
+    request = _request(payload["request_id"])
+    if request is None or request.status != RequestStatus.PENDING:
+        return
+    moderators = Membership.objects.filter(
+        community=request.community, role__in=("facilitator", "owner")
+    ).values_list("user_id", flat=True)
+    notify(
+        recipient_ids=set(moderators),
+        kind=Kind.JOIN_REQUEST,
+        target=Target(
+            type="community.join_queue",
+            id=request.community_id,
+            title=request.community.name,
+            url=reverse("communities_admin:requests", args=[request.community_id]),
+            community_id=request.community_id,
+        ),
+        actor_id=request.user_id,
+    )
+
+
+@event_handler("community.request_decided")
+def on_request_decided(payload: dict) -> None:
+    request = _request(payload["request_id"])
+    if request is None or request.status not in (RequestStatus.APPROVED, RequestStatus.DECLINED):
+        return
+    notify(
+        recipient_ids={request.user_id},
+        kind=Kind.REQUEST_DECIDED,
+        target=Target(
+            type="community.request",
+            id=request.pk,
+            title=f"{request.community.name}: {request.get_status_display().lower()}",
+            url=request.community.get_absolute_url(),
+            community_id=request.community_id,
+        ),
+        actor_id=request.decided_by_id,
+    )
+
+
+@target_describer("community.join_queue")
+def describe_join_queues(user, community_ids: list[int]) -> dict[int, TargetView]:
+    """A community's waiting requests, for people who still facilitate it."""
+    communities = permissions.communities_moderated_by(user).filter(pk__in=community_ids)
+    return {
+        c.pk: TargetView(
+            title=c.name,
+            url=reverse("communities_admin:requests", args=[c.pk]),
+            community_name=c.name,
+        )
+        for c in communities
+    }
+
+
+@target_describer("community.request")
+def describe_requests(user, request_ids: list[int]) -> dict[int, TargetView]:
+    requests = MembershipRequest.objects.select_related("community").filter(
+        pk__in=request_ids, user=user
+    )
+    return {
+        r.pk: TargetView(
+            title=f"{r.community.name}: {r.get_status_display().lower()}",
+            url=r.community.get_absolute_url(),
+            community_name=r.community.name,
+        )
+        for r in requests
+        if permissions.can_know_exists(user, r.community)
+    }

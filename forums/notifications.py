@@ -1,0 +1,225 @@
+"""Who hears about what happens in the forum. Runs in the event handler, after the change has
+committed; every recipient is checked against the access module at this point and again
+when the notification is shown or e-mailed."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from communities import permissions as community_permissions
+from communities.models import Community, Membership
+from copsite.markup import plain_excerpt
+from notifications.events import event_handler, event_record
+from notifications.models import Notification
+from notifications.notify import Target, notify, recipients_who_may_read
+from notifications.targets import TargetView, target_describer
+
+from .models import Flag, Mention, Post, Thread, Watch
+
+Kind = Notification.Kind
+QUOTED_POST = re.compile(r"^>.*\]\(/c/[\w-]+/forum/p/(\d+)/\)", re.MULTILINE)
+EXCERPT_CHARACTERS = 260  # about 40 words
+
+
+# --- Recording (called from forums.services inside the writing transaction) --------------------
+
+
+def post_published(post: Post) -> None:
+    event_record(
+        kind="forum.post_published", key=f"forum-post-{post.pk}", payload={"post_id": post.pk}
+    )
+
+
+def answer_accepted(thread: Thread, post: Post, actor) -> None:
+    event_record(
+        kind="forum.answer_accepted",
+        key=f"forum-answer-{thread.pk}-{post.pk}",
+        payload={"post_id": post.pk, "actor_id": actor.pk},
+    )
+
+
+def reaction_added(reaction) -> None:
+    event_record(
+        kind="forum.reaction_added",
+        key=f"forum-reaction-{reaction.pk}",
+        payload={"post_id": reaction.post_id, "actor_id": reaction.user_id},
+    )
+
+
+def flag_created(flag: Flag) -> None:
+    event_record(
+        kind="forum.flag_created", key=f"forum-flag-{flag.pk}", payload={"flag_id": flag.pk}
+    )
+
+
+# --- Handling ----------------------------------------------------------------------------------
+
+
+def _shown_post(post_id: int) -> Post | None:
+    return (
+        Post.objects.select_related("thread__community", "author")
+        .filter(pk=post_id, status=Post.Status.VISIBLE, thread__status=Thread.Status.PUBLISHED)
+        .first()
+    )
+
+
+def _target(post: Post) -> Target:
+    thread = post.thread
+    return Target(
+        type="forum.post",
+        id=post.pk,
+        title=thread.title,
+        url=post.get_absolute_url(),
+        community_id=thread.community_id,
+    )
+
+
+def _quoted_authors(post: Post) -> set[int]:
+    ids = {int(found) for found in QUOTED_POST.findall(post.body)}
+    if not ids:
+        return set()
+    return set(
+        Post.objects.filter(pk__in=ids, thread__community_id=post.thread.community_id).values_list(
+            "author_id", flat=True
+        )
+    )
+
+
+@event_handler("forum.post_published")
+def on_post_published(payload: dict) -> None:
+    post = _shown_post(payload["post_id"])
+    if post is None:
+        return
+    thread = post.thread
+    opening = not Post.objects.filter(thread=thread, created_at__lt=post.created_at).exists()
+    mentioned = set(
+        Mention.objects.filter(post=post, notified_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    replied_to = set() if opening else {thread.author_id}
+    quoted = _quoted_authors(post)
+    watchers = set(Watch.objects.filter(thread=thread).values_list("user_id", flat=True))
+    if opening:  # watching a category means hearing about its new threads
+        watchers |= set(
+            Watch.objects.filter(category_id=thread.category_id).values_list("user_id", flat=True)
+        )
+    everyone = (mentioned | replied_to | quoted | watchers) - {post.author_id}
+    readers = recipients_who_may_read(everyone, thread.community)
+    target = _target(post)
+    actor = None if post.as_team else post.author_id
+    already: set[int] = set()
+    for kind, people in (
+        (Kind.MENTION, mentioned),
+        (Kind.REPLY, replied_to),
+        (Kind.QUOTE, quoted),
+        (Kind.WATCHED, watchers),
+    ):
+        chosen = (people & readers) - already
+        notify(recipient_ids=chosen, kind=kind, target=target, actor_id=actor)
+        already |= chosen
+    Mention.objects.filter(post=post).update(notified_at=timezone.now())
+
+
+@event_handler("forum.answer_accepted")
+def on_answer_accepted(payload: dict) -> None:
+    post = _shown_post(payload["post_id"])
+    if post is None or post.thread.answer_id != post.pk:
+        return
+    readers = recipients_who_may_read({post.author_id}, post.thread.community)
+    notify(
+        recipient_ids=readers, kind=Kind.ANSWER, target=_target(post), actor_id=payload["actor_id"]
+    )
+
+
+@event_handler("forum.reaction_added")
+def on_reaction_added(payload: dict) -> None:
+    post = _shown_post(payload["post_id"])
+    if post is None:
+        return
+    readers = recipients_who_may_read({post.author_id}, post.thread.community)
+    notify(
+        recipient_ids=readers,
+        kind=Kind.REACTION,
+        target=_target(post),
+        actor_id=payload["actor_id"],
+    )
+
+
+def _moderator_ids(community: Community) -> set[int]:
+    return set(
+        Membership.objects.filter(
+            community=community, role__in=("facilitator", "owner")
+        ).values_list("user_id", flat=True)
+    )
+
+
+@event_handler("forum.flag_created")
+def on_flag_created(payload: dict) -> None:
+    flag = (
+        Flag.objects.select_related("post__thread__community")
+        .filter(pk=payload["flag_id"], resolution=Flag.Resolution.OPEN)
+        .first()
+    )
+    if flag is None:
+        return
+    thread = flag.post.thread
+    target = Target(
+        type="forum.review",
+        id=flag.post_id,
+        title=thread.title,
+        url=reverse("forums:flag-resolve", args=[thread.community.slug, flag.post_id]),
+        community_id=thread.community_id,
+    )
+    notify(
+        recipient_ids=_moderator_ids(thread.community),
+        kind=Kind.FLAG,
+        target=target,
+        actor_id=flag.reporter_id,
+    )
+
+
+# --- Describing targets for a reader -------------------------------------------------------------
+
+
+def _posts_readable_by(user, post_ids: list[int]) -> QuerySet:
+    readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
+    return Post.objects.select_related("thread__community").filter(
+        pk__in=post_ids,
+        status=Post.Status.VISIBLE,
+        thread__status=Thread.Status.PUBLISHED,
+        thread__community__in=readable,
+    )
+
+
+@target_describer("forum.post")
+def describe_posts(user, post_ids: list[int]) -> dict[int, TargetView]:
+    return {
+        post.pk: TargetView(
+            title=post.thread.title,
+            url=post.get_absolute_url(),
+            excerpt=plain_excerpt(post.body, EXCERPT_CHARACTERS),
+            community_name=post.thread.community.name,
+        )
+        for post in _posts_readable_by(user, post_ids)
+    }
+
+
+@target_describer("forum.review")
+def describe_reported_posts(user, post_ids: list[int]) -> dict[int, TargetView]:
+    """Reported posts, for the facilitators who may still review them."""
+    views = {}
+    for post in Post.objects.select_related("thread__community").filter(pk__in=post_ids):
+        community = post.thread.community
+        if community_permissions.can_moderate(user, community):
+            views[post.pk] = TargetView(
+                title=post.thread.title,
+                url=reverse("forums:flag-resolve", args=[community.slug, post.pk]),
+                excerpt=plain_excerpt(post.body, EXCERPT_CHARACTERS),
+                community_name=community.name,
+            )
+    return views

@@ -1,0 +1,74 @@
+from zoneinfo import available_timezones
+
+from django import forms
+
+from .models import Delivery, EmailSettings
+
+HOURS = [(h, f"{h:02d}:00") for h in range(24)]
+WEEKDAYS = list(
+    enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+)
+
+
+class EmailSettingsForm(forms.ModelForm):
+    digest_hour = forms.TypedChoiceField(label="Send my digests at", choices=HOURS, coerce=int)
+    weekly_digest_day = forms.TypedChoiceField(
+        label="Weekly digests arrive on", choices=WEEKDAYS, coerce=int
+    )
+    time_zone = forms.ChoiceField(label="Your time zone")
+
+    class Meta:
+        model = EmailSettings
+        fields = [
+            "mentions",
+            "replies",
+            "watching",
+            "my_posts_activity",
+            "facilitation",
+            "digest_hour",
+            "weekly_digest_day",
+            "time_zone",
+        ]
+        widgets = dict.fromkeys(
+            ("mentions", "replies", "watching", "my_posts_activity", "facilitation"),
+            forms.RadioSelect,
+        )
+
+    def __init__(self, *args, show_facilitation: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_timezones())]
+        if not show_facilitation:
+            del self.fields["facilitation"]
+
+
+class CommunityDeliveryForm(forms.Form):
+    """One choice per community the person belongs to."""
+
+    def __init__(self, *args, communities, current: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for community in communities:
+            self.fields[f"community_{community.pk}"] = forms.ChoiceField(
+                label=f"Activity in {community.name}",
+                choices=Delivery.choices,
+                initial=current.get(community.pk, Delivery.DAILY),
+                widget=forms.RadioSelect,
+            )
+
+    def deliveries(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("community_")): value for name, value in self.cleaned_data.items()
+        }
+
+
+class UnsubscribeForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label="How often would you like these e-mails?",
+        choices=[
+            (Delivery.WEEKLY, "Less often: a weekly digest"),
+            (Delivery.DAILY, "A daily digest"),
+            (Delivery.OFF, "Never"),
+        ],
+        initial=Delivery.WEEKLY,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how often you would like these e-mails."},
+    )
