@@ -101,16 +101,15 @@ def _settings_page(request, user, *, token: str | None = None):
     data = request.POST if request.method == "POST" else None
     form = EmailSettingsForm(data, instance=email_settings, show_facilitation=show_facilitation)
     community_form = CommunityDeliveryForm(data, communities=communities, current=current)
-    if data is not None:
-        if form.is_valid() and community_form.is_valid():
-            with transaction.atomic():
-                form.save()
-                for community_id, delivery in community_form.deliveries().items():
-                    CommunityEmailSetting.objects.update_or_create(
-                        user=user, community_id=community_id, defaults={"delivery": delivery}
-                    )
-            messages.success(request, "Your e-mail settings have been saved.")
-            return redirect(request.path)
+    if data is not None and form.is_valid() and community_form.is_valid():
+        with transaction.atomic():
+            form.save()
+            for community_id, delivery in community_form.deliveries().items():
+                CommunityEmailSetting.objects.update_or_create(
+                    user=user, community_id=community_id, defaults={"delivery": delivery}
+                )
+        messages.success(request, "Your e-mail settings have been saved.")
+        return redirect(request.path)
     return render(
         request,
         "notifications/settings/index.html",
