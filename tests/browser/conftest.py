@@ -55,7 +55,9 @@ def mail_dir(settings, tmp_path):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, reduced_motion="reduce"
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -69,6 +71,8 @@ def check_accessibility():
 
     def check(page, label: str = "") -> None:
         page.wait_for_load_state("load")
+        # Judge the page as it settles, not halfway through a fade-in (Wagtail's messages).
+        page.evaluate("() => document.getAnimations().forEach((a) => a.finish())")
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(source)
         result = page.evaluate(
