@@ -305,6 +305,17 @@ URLS += [
     Row("forum-category-feed-rss", _forum_url("category-feed-rss", "category_slug"), public_feed),
     Row("forum-feed-settings", lambda c: reverse("forums:feed-settings"), signed_in_anywhere),
     Row("forum-latest", lambda c: reverse("forums:latest"), everyone(200)),
+    # Notifications (per person; no community content without an access check)
+    Row("notifications", lambda c: reverse("notifications:list"), signed_in_anywhere),
+    Row("notification-settings", lambda c: reverse("notifications:settings"), signed_in_anywhere),
+    Row(
+        "notifications-read-all",
+        lambda c: reverse("notifications:read-all"),
+        lambda v, r: 302,
+        method="post",
+    ),
+    Row("unsubscribe-bad-link", lambda c: "/email/unsubscribe/not-a-token/", everyone(400)),
+    Row("email-settings-bad-link", lambda c: "/email/settings/not-a-token/", everyone(400)),
     Row("forum-mine", lambda c: reverse("forums:mine"), signed_in_anywhere),
     Row("forum-bookmarks", lambda c: reverse("forums:bookmarks"), signed_in_anywhere),
 ]
