@@ -152,6 +152,15 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# When the broker is down, give up queueing quickly: the request still succeeds and the
+# periodic sweeps deliver the work once Redis is back (copsite.tasks.enqueue_after_commit).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -371,3 +380,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Blogs --------------------------------------------------------------------------------------
+# Comments on a blog post close this many days after it is first published (0: never close).
+COPSITE_BLOG_COMMENTS_CLOSE_AFTER_DAYS = env.int("BLOG_COMMENTS_CLOSE_AFTER_DAYS", default=30)
+# Blog feeds carry each post's full text (on) or only its summary (off).
+COPSITE_BLOG_FEEDS_FULL_CONTENT = env.bool("BLOG_FEEDS_FULL_CONTENT", default=True)
+# Videos in posts play in these players only (privacy-enhanced YouTube, Vimeo; blogs/video.py);
+# the Wagtail admin's preview panel is a frame of our own.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = [
+    "'self'",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+# Scheduled blog posts (Wagtail's go-live and expiry times) are published by beat.
+CELERY_BEAT_SCHEDULE["publish-scheduled-pages"] = {
+    "task": "blogs.tasks.publish_scheduled_pages",
+    "schedule": 60.0,
+}
+# Pictures people upload for posts: no SVG (it can carry script) and no formats browsers lack.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
