@@ -217,7 +217,9 @@ def community_touch(community: Community, when: datetime) -> None:
 
 
 @transaction.atomic
-def post_reply(*, actor, thread: Thread, body: str, submission_key: str = "") -> Post:
+def post_reply(
+    *, actor, thread: Thread, body: str, submission_key: str = "", as_team: bool = False
+) -> Post:
     existing = _existing_submission(actor, submission_key)
     if existing:
         return existing
@@ -230,6 +232,8 @@ def post_reply(*, actor, thread: Thread, body: str, submission_key: str = "") ->
             raise ValidationError("This thread is closed to new replies.")
         require(False, "You cannot reply in this community.")
     body = _check_body(body)
+    if as_team and not permissions.can_moderate(actor, thread.community):
+        raise ValidationError("Only facilitators can post as the team.")
     _check_rate_limit(actor)
     held = _should_hold(actor, thread.community)
     try:
@@ -240,6 +244,7 @@ def post_reply(*, actor, thread: Thread, body: str, submission_key: str = "") ->
                 body=body,
                 status=Post.Status.HELD if held else Post.Status.VISIBLE,
                 submission_key=submission_key,
+                as_team=as_team,
             )
     except IntegrityError:  # the same submission raced in: return the first
         return Post.objects.get(author=actor, submission_key=submission_key)

@@ -6,4 +6,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications and e-mail"
 
     def ready(self) -> None:
-        from . import emails  # noqa: F401  (registers the "notification" e-mail)
+        # Register the e-mail kinds: "notification", "facilitator_nudge" and "broadcast".
+        from . import emails, facilitation_emails  # noqa: F401

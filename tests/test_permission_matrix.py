@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from communities.models import Visibility
+from notifications.models import Broadcast
 from tests.conftest import make_cast
 from tests.factories import MembershipFactory
 
@@ -230,6 +231,13 @@ def public_feed(visibility, role) -> int:
     return {OPEN: 200, RESTRICTED: 403, PRIVATE: 404}[visibility]
 
 
+def facilitators_anywhere(visibility, role) -> int:
+    """The facilitation dashboard: for anyone who facilitates some community."""
+    if role == "anonymous":
+        return 302
+    return 200 if role in MODERATORS | {"other_facilitator"} else 403
+
+
 def signed_in_anywhere(visibility, role) -> int:
     return 302 if role == "anonymous" else 200
 
@@ -314,6 +322,25 @@ URLS += [
         lambda v, r: 302,
         method="post",
     ),
+    Row("facilitate", lambda c: reverse("notifications:facilitate"), facilitators_anywhere),
+    Row(
+        "broadcast-create",
+        lambda c: reverse("notifications:broadcast-create", args=[c.community.slug]),
+        forum_write(MODERATORS),
+    ),
+    Row(
+        "broadcast-detail",
+        lambda c: reverse(
+            "notifications:broadcast-detail", args=[c.community.slug, c.broadcast_id]
+        ),
+        forum_write(MODERATORS),
+    ),
+    Row(
+        "members-welcome",
+        lambda c: reverse("notifications:members-welcome", args=[c.community.slug]),
+        forum_write(MODERATORS, ok=400),
+        method="post",
+    ),
     Row("unsubscribe-bad-link", lambda c: "/email/unsubscribe/not-a-token/", everyone(400)),
     Row("email-settings-bad-link", lambda c: "/email/settings/not-a-token/", everyone(400)),
     Row("forum-mine", lambda c: reverse("forums:mine"), signed_in_anywhere),
@@ -361,6 +388,9 @@ def build_cast(db, settings, tmp_path):
         cast.other_facilitator = MembershipFactory(role="facilitator").user
         cast.request_id = cast.community.membership_requests.get().pk
         _add_forum_content(cast)
+        cast.broadcast_id = Broadcast.objects.create(
+            community=cast.community, author=cast.facilitator, subject="Hi", body="Hello"
+        ).pk
         return cast
 
     return build

@@ -8,6 +8,7 @@ Two ways to run (see docs/decisions.md):
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -182,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
     "prune-notifications": {
         "task": "notifications.tasks.prune_notifications",
         "schedule": 24 * 3600.0,
+    },
+    "send-facilitator-nudges": {  # hourly: each facilitator at their own digest hour
+        "task": "notifications.facilitation_tasks.send_facilitator_nudges",
+        "schedule": crontab(minute=5),
     },
 }
 
@@ -401,3 +406,20 @@ CELERY_BEAT_SCHEDULE["publish-scheduled-pages"] = {
 # Pictures people upload for posts: no SVG (it can carry script) and no formats browsers lack.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# A private community's pages are 404 in the Wagtail admin too, for people who may not know it.
+MIDDLEWARE = [*MIDDLEWARE, "blogs.middleware.HiddenCommunityAdminPagesMiddleware"]
+
+# --- Digests ------------------------------------------------------------------------------------
+# Replies to digest e-mails go here; by default the no-reply sender address.
+DEFAULT_REPLY_TO_EMAIL = env.str("DEFAULT_REPLY_TO_EMAIL", default=DEFAULT_FROM_EMAIL)
+from celery.schedules import crontab  # noqa: E402
+
+# Hourly, on the hour: digests whose local hour has come (notifications.digests).
+CELERY_BEAT_SCHEDULE["send-due-digests"] = {
+    "task": "notifications.digest_tasks.send_due_digests",
+    "schedule": crontab(minute=0),
+}
+CELERY_BEAT_SCHEDULE["prune-digest-runs"] = {
+    "task": "notifications.digest_tasks.prune_digest_runs",
+    "schedule": crontab(minute=40, hour=3),
+}

@@ -1,0 +1,110 @@
+"""The facilitator's daily nudge and a broadcast's per-member copy. Both are built when sent,
+through the access module: a facilitator who lost their role, or a member who left between
+queueing and sending, gets nothing (the outbox row is marked skipped)."""
+
+import re
+
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.models import User
+from communities import permissions as community_permissions
+from copsite.markup import MENTION, render_markdown
+from notifications.registry import EmailContent, email_kind
+
+from . import facilitation, preferences, unsubscribe
+from .models import Broadcast, CommunityEmailSetting, Delivery
+
+IMAGE = re.compile(r"!\[((?:\\.|[^\]\\])*)\]\([^)\s]*\)")
+RELATIVE_LINK = re.compile(r"\]\(/(?!/)")
+NUDGE_SCOPE = "pref:facilitation"
+
+
+def _active_user(user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def _footer(user_id: int, scope: str) -> tuple[dict, dict]:
+    context = {
+        "unsubscribe_url": unsubscribe.unsubscribe_url(user_id, scope),
+        "manage_url": unsubscribe.manage_url(user_id),
+    }
+    return context, unsubscribe.unsubscribe_headers(user_id, scope)
+
+
+@email_kind("facilitator_nudge")
+def facilitator_nudge(payload: dict) -> EmailContent | None:
+    user = _active_user(payload["user_id"])
+    if user is None:
+        return None
+    if preferences.settings_for(user).facilitation == Delivery.OFF:
+        return None
+    waiting = [n for n in facilitation.nudges_for(user, roles_only=True) if n.has_something]
+    if not waiting:
+        return None
+    if len(waiting) == 1:
+        count = waiting[0].item_count
+        subject = (
+            f"{count} thing{'s' if count != 1 else ''} to look at in {waiting[0].community.name}"
+        )
+    else:
+        subject = f"Things to look at in {len(waiting)} of your communities"
+    footer, headers = _footer(user.pk, NUDGE_SCOPE)
+    return EmailContent(
+        subject=subject,
+        template="notifications/emails/nudge",
+        context={
+            "person": user,
+            "communities": waiting,
+            "dashboard_url": settings.SITE_URL + reverse("notifications:facilitate"),
+            "unanswered_hours": int(facilitation.UNANSWERED_AFTER.total_seconds() // 3600),
+            **footer,
+        },
+        headers=headers,
+    )
+
+
+def markdown_for_email(body: str) -> str:
+    """The Markdown an e-mail shows (still rendered by the one sanitiser): pictures are served
+    only to signed-in readers, so they become `[picture: alt text]`, and links to our own
+    pages get the site's address, which a mail client needs."""
+    text = IMAGE.sub(lambda m: f"[picture: {m.group(1)}]", body)
+    return RELATIVE_LINK.sub(f"]({settings.SITE_URL}/", text)
+
+
+def markdown_as_text(body: str) -> str:
+    """A Markdown body for the plain-text part: Markdown reads as text already, except for
+    mentions, which become `@Name`."""
+    return markdown_for_email(MENTION.sub(lambda m: f"@{m.group(1)}", body))
+
+
+@email_kind("broadcast")
+def broadcast_email(payload: dict) -> EmailContent | None:
+    broadcast = (
+        Broadcast.objects.select_related("community").filter(pk=payload["broadcast_id"]).first()
+    )
+    user = _active_user(payload["user_id"])
+    if broadcast is None or user is None:
+        return None
+    community = broadcast.community
+    if not community_permissions.is_member(user, community):
+        return None  # left or removed since it was queued
+    if CommunityEmailSetting.objects.filter(
+        user=user, community=community, delivery=Delivery.OFF
+    ).exists():
+        return None
+    footer, headers = _footer(user.pk, f"community:{community.pk}")
+    return EmailContent(
+        subject=f"[{community.name}] {broadcast.subject}",
+        template="notifications/emails/broadcast",
+        context={
+            "person": user,
+            "broadcast": broadcast,
+            "community": community,
+            "community_url": settings.SITE_URL + community.get_absolute_url(),
+            "body_html": render_markdown(markdown_for_email(broadcast.body)),
+            "body_text": markdown_as_text(broadcast.body),
+            **footer,
+        },
+        headers=headers,
+    )

@@ -1,0 +1,18 @@
+"""Celery tasks for facilitation. `notifications.tasks` imports this module so the worker
+registers them; beat runs `send_facilitator_nudges` every hour (copsite/settings)."""
+
+from datetime import datetime
+
+from celery import shared_task
+
+from . import facilitation
+from . import facilitation_emails as _emails  # noqa: F401  (registers the e-mail kinds)
+
+
+@shared_task
+def send_facilitator_nudges(now: datetime | str | None = None) -> int:
+    """Queue the nudge e-mail of every facilitator whose local nudge hour it is. Idempotent:
+    a second run in the same hour queues nothing (one outbox key per person and local day)."""
+    if isinstance(now, str):
+        now = datetime.fromisoformat(now)
+    return facilitation.facilitator_nudges_queue(now)
