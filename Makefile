@@ -56,8 +56,9 @@ format: $(VENV)/.installed ## Format and fix with Ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(VENV)/.installed ## Time the forum pages on a big throw-away database (BENCH_SCALE=small: quick)
+bench: $(VENV)/.installed ## Time forum and blog pages and 10,000 daily digests (BENCH_SCALE=small: quick)
 	$(PY) bench/run.py
+	$(PY) bench/digests.py
 
 ci: ## What CI runs (.ci/run)
 	bash .ci/run

@@ -1,8 +1,9 @@
 #!/usr/bin/env python
-"""Seed a large forum into a throw-away database, then time the forum pages.
+"""Seed a large forum and blogs into a throw-away database, then time their pages.
 
     make bench                       # full: 10,000 members, 50 communities, 5,000 threads,
-                                     #       100,000 posts (several minutes)
+                                     #       100,000 posts, 20,000 blog posts,
+                                     #       100,000 blog comments (several minutes)
     BENCH_SCALE=small make bench     # quick: under two minutes
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/copsite_bench make bench
 
@@ -45,20 +46,31 @@ class Scale:
     threads_per_community: int
     posts_per_thread: int
     requests: int  # measured requests per page type and audience
+    blog_posts_per_community: int = 30
+    blog_comments_per_post: int = 5
 
 
 SCALES = {
-    # 300 threads, 3,000 posts: the whole `make bench` in well under two minutes on 2 cores.
+    # 300 threads, 3,000 posts, 300 blog posts, 1,500 blog comments: the whole `make bench`
+    # in well under two minutes on 2 cores.
     "small": Scale(
-        members=1_000, communities=10, threads_per_community=30, posts_per_thread=10, requests=10
+        members=1_000,
+        communities=10,
+        threads_per_community=30,
+        posts_per_thread=10,
+        requests=10,
+        blog_posts_per_community=30,
+        blog_comments_per_post=5,
     ),
-    # 5,000 threads, 100,000 posts.
+    # 5,000 threads, 100,000 posts, 20,000 blog posts, 100,000 blog comments.
     "full": Scale(
         members=10_000,
         communities=50,
         threads_per_community=100,
         posts_per_thread=20,
         requests=25,
+        blog_posts_per_community=400,
+        blog_comments_per_post=5,
     ),
 }
 
@@ -164,6 +176,7 @@ def build(scale: Scale) -> dict[str, float]:
     from django.db import connection, transaction
     from django.db.backends.signals import connection_created
 
+    from blogs import seeding as blog_seeding
     from communities.seeding import seed
     from forums import seeding as forum_seeding
 
@@ -176,9 +189,15 @@ def build(scale: Scale) -> dict[str, float]:
         call_command("migrate", interactive=False, verbosity=0)
         timings["migrate"] = time.perf_counter() - started
         started = time.perf_counter()
-        with forum_seeding.sizes(
-            threads_per_community=scale.threads_per_community,
-            posts_per_thread=scale.posts_per_thread,
+        with (
+            forum_seeding.sizes(
+                threads_per_community=scale.threads_per_community,
+                posts_per_thread=scale.posts_per_thread,
+            ),
+            blog_seeding.sizes(
+                posts_per_community=scale.blog_posts_per_community,
+                comments_per_post=scale.blog_comments_per_post,
+            ),
         ):
             seed(members=scale.members, communities=scale.communities, seed_value=1)
         timings["seed"] = time.perf_counter() - started
@@ -193,6 +212,7 @@ def build(scale: Scale) -> dict[str, float]:
 
 def data_set_size() -> str:
     from accounts.models import User
+    from blogs.models import BlogComment, BlogPostPage
     from communities.models import Community, Membership
     from forums.models import Category, Post, Reaction, Thread, ThreadRead
 
@@ -205,6 +225,8 @@ def data_set_size() -> str:
         ("posts", Post.objects.count()),
         ("reactions", Reaction.objects.count()),
         ("read markers", ThreadRead.objects.count()),
+        ("blog posts", BlogPostPage.objects.count()),
+        ("blog comments", BlogComment.objects.count()),
     ]
     return ", ".join(f"{n:,} {label}" for label, n in counts)
 
@@ -334,8 +356,52 @@ def plan_pages(member, requests: int, rng: random.Random) -> list[Page]:
         if user.is_authenticated:  # "my communities" is for signed-in people only
             mine = [reverse("forums:mine") + query for query in listing_pages]
             plan.append(("forums.my_communities", mine))
+        plan += plan_blog_pages(user, communities, requests, rng)
         pages.extend(Page(name, audience, urls) for name, urls in plan if urls)
     return pages
+
+
+def plan_blog_pages(user, communities, requests: int, rng: random.Random) -> list:
+    """The blog pages to time: a community's blog (pages 1-3), a post (with its comments), a
+    blog's tag page, the site-wide latest posts (pages 1-3) and an author's posts."""
+    from django.urls import reverse
+
+    from blogs.models import BlogPostPage, BlogPostTag
+    from blogs.models.pages import site_relative_url
+    from blogs.tree import blog_path
+
+    posts = BlogPostPage.objects.readable_by(user).filter(community__in=communities)
+    blogs = sorted(set(posts.values_list("community__slug", flat=True)))
+    post_paths = list(posts.order_by("pk").values_list("url_path", flat=True)[: requests * 40])
+    tags = sorted(
+        set(
+            BlogPostTag.objects.filter(content_object__in=posts.values("pk")).values_list(
+                "content_object__community__slug", "tag__slug"
+            )
+        )
+    )
+    authors = sorted(set(posts.values_list("owner_id", flat=True)))
+    listing_pages = [f"?page={n % 3 + 1}" for n in range(requests)]
+
+    return [
+        (
+            "blogs.index",
+            [
+                blog_path(slug) + f"?page={n % 3 + 1}"
+                for n, slug in enumerate(_spread(blogs, requests, rng))
+            ],
+        ),
+        ("blogs.post", [site_relative_url(path) for path in _spread(post_paths, requests, rng)]),
+        (
+            "blogs.tag",
+            [blog_path(slug) + f"tags/{tag}/" for slug, tag in _spread(tags, requests, rng)],
+        ),
+        ("blogs.latest", [reverse("blogs:latest") + q for q in listing_pages]),
+        (
+            "blogs.author",
+            [reverse("blogs:author", args=[pk]) for pk in _spread(authors, requests, rng)],
+        ),
+    ]
 
 
 def measure(page: Page, client, keep_slowest: int = 0) -> Result:

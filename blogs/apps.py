@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class BlogsConfig(AppConfig):
     name = "blogs"
+
+    def ready(self) -> None:
+        # signals: pages for new communities, Wagtail groups in step with memberships;
+        # emails: the kinds the blog sends; workflow_notifications: moderation e-mails through
+        # the outbox instead of Wagtail's synchronous mailer (must connect before wagtail.admin).
+        from communities.sections import register_section
+
+        from . import emails, signals, workflow_notifications  # noqa: F401
+        from .sections import BLOG_SECTION
+
+        register_section(BLOG_SECTION)
+        workflow_notifications.connect()

@@ -299,3 +299,16 @@ def get_moderated_community_or_404(user, community_id: int) -> Community:
     if not can_moderate(user, community):
         raise PermissionDenied("You do not facilitate this community.")
     return community
+
+
+# --- Blogs --------------------------------------------------------------------------------------
+
+
+def can_blog(user, community: Community) -> bool:
+    """Whether the person may write posts in the community's blog and comment on its posts.
+
+    The same people who post in the forum: members with a verified e-mail address who are not
+    banned, and site staff. Facilitators decide separately whether members' posts go through
+    moderation first (`blogs.models.BlogSettings`).
+    """
+    return can_post(user, community)

@@ -5,10 +5,10 @@ class ForumsConfig(AppConfig):
     name = "forums"
 
     def ready(self) -> None:
-        # signals: default categories; emails and notifications: what the forum tells people.
+        # signals: default categories; digest, emails, notifications: what the forum tells people.
         from communities.sections import register_section
 
-        from . import emails, notifications, signals  # noqa: F401
+        from . import digest, emails, notifications, signals  # noqa: F401
         from .sections import FORUM_SECTION
 
         register_section(FORUM_SECTION)

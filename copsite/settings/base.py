@@ -385,3 +385,46 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Blogs --------------------------------------------------------------------------------------
+# Comments on a blog post close this many days after it is first published (0: never close).
+COPSITE_BLOG_COMMENTS_CLOSE_AFTER_DAYS = env.int("BLOG_COMMENTS_CLOSE_AFTER_DAYS", default=30)
+# Blog feeds carry each post's full text (on) or only its summary (off).
+COPSITE_BLOG_FEEDS_FULL_CONTENT = env.bool("BLOG_FEEDS_FULL_CONTENT", default=True)
+# Videos in posts play in these players only (privacy-enhanced YouTube, Vimeo; blogs/video.py);
+# the Wagtail admin's preview panel is a frame of our own.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = [
+    "'self'",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+# Scheduled blog posts (Wagtail's go-live and expiry times) are published by beat.
+CELERY_BEAT_SCHEDULE["publish-scheduled-pages"] = {
+    "task": "blogs.tasks.publish_scheduled_pages",
+    "schedule": 60.0,
+}
+# Pictures people upload for posts: no SVG (it can carry script) and no formats browsers lack.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# A private community's pages are 404 in the Wagtail admin too, for people who may not know it;
+# the editor's preview panel (a same-origin frame) may show previews.
+MIDDLEWARE = [
+    *MIDDLEWARE,
+    "blogs.middleware.HiddenCommunityAdminPagesMiddleware",
+    "blogs.middleware.PreviewFrameMiddleware",
+]
+
+# --- Digests ------------------------------------------------------------------------------------
+# Replies to digest e-mails go here; by default the no-reply sender address.
+DEFAULT_REPLY_TO_EMAIL = env.str("DEFAULT_REPLY_TO_EMAIL", default=DEFAULT_FROM_EMAIL)
+from celery.schedules import crontab  # noqa: E402
+
+# Hourly, on the hour: digests whose local hour has come (notifications.digests).
+CELERY_BEAT_SCHEDULE["send-due-digests"] = {
+    "task": "notifications.digest_tasks.send_due_digests",
+    "schedule": crontab(minute=0),
+}
+CELERY_BEAT_SCHEDULE["prune-digest-runs"] = {
+    "task": "notifications.digest_tasks.prune_digest_runs",
+    "schedule": crontab(minute=40, hour=3),
+}

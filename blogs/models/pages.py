@@ -1,0 +1,406 @@
+"""The page tree the blogs live in, and the posts.
+
+    HomePage (the site root, /)
+      CommunitiesIndexPage  slug "c"            /c/  (redirects to the directory)
+        CommunityPage       the community's slug /c/<slug>/  (Django serves the community home)
+          BlogIndexPage     slug "blog"          /c/<slug>/blog/
+            BlogPostPage    the post's slug      /c/<slug>/blog/<post>/
+
+Django's own `/c/<slug>/...` URLs (community home, forum) are matched before Wagtail's
+catch-all, so `/c/<slug>/blog/...` reaches Wagtail. The container, index and posts point at
+their community with a foreign key and ask `communities.permissions` on every serve and preview
+(`CommunityAccessMixin`), so a private community's pages are 404 to outsiders and a restricted
+one's are 403, as everywhere else. The pages are made and renamed by `blogs.tree`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cached_property
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.forms import TagWidget
+from taggit.models import TaggedItemBase
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseRedirect
+from django.utils.html import strip_tags
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.search import index
+
+from communities import permissions as community_permissions
+from communities.models import Community
+
+from ..admin_forms import BlogPostPageForm
+from ..blocks import BodyBlock
+
+WORDS_PER_MINUTE = 200
+# Post slugs that would clash with the blog's own addresses (/c/<slug>/blog/tags/..., the
+# "Write a post" and feed URLs in blogs/urls.py).
+RESERVED_POST_SLUGS = frozenset({"tags", "write", "feed", "feeds", "comments", "settings"})
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read `text` at 200 words a minute, at least one."""
+    return max(1, math.ceil(len(_WORD.findall(text)) / WORDS_PER_MINUTE))
+
+
+def site_relative_url(url_path: str) -> str:
+    """The page's address on the default site: its url_path without the site root's segment
+    ("/home/c/x/blog/" → "/c/x/blog/"), computed without a query."""
+    return "/" + url_path.split("/", 2)[2]
+
+
+class CommunityAccessMixin:
+    """Every serve and preview asks the access module about the page's community."""
+
+    def get_community(self) -> Community:
+        return self.community
+
+    def check_access(self, request) -> None:
+        community = self.get_community()
+        if community is None or not community_permissions.can_know_exists(request.user, community):
+            raise Http404("No such page")
+        community_permissions.require_read(request.user, community)
+
+    def serve(self, request, *args, **kwargs):
+        self.check_access(request)
+        return super().serve(request, *args, **kwargs)
+
+    def serve_preview(self, request, mode_name):
+        self.check_access(request)
+        return super().serve_preview(request, mode_name)
+
+    def get_absolute_url(self) -> str:
+        return site_relative_url(self.url_path)
+
+
+class CommunityWorkflowMixin:
+    """Blog pages use their community's moderation workflow or none at all.
+
+    Wagtail would otherwise fall back to the nearest ancestor's workflow (Wagtail assigns a
+    site-wide "Moderators approval" workflow to the root page), sending posts to people who
+    are not the community's facilitators.
+    """
+
+    def get_workflow(self):
+        from ..access import community_workflow
+
+        return community_workflow(self.get_community())
+
+    @property
+    def has_workflow(self) -> bool:
+        return self.get_workflow() is not None
+
+
+# --- The containers ----------------------------------------------------------------------------
+
+
+class CommunitiesIndexPage(Page):
+    """/c/: holds one CommunityPage per community. Its address shows the directory."""
+
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["blogs.CommunityPage"]
+    is_creatable = False
+    max_count = 1
+
+    class Meta:
+        verbose_name = "communities index"
+
+    def serve(self, request, *args, **kwargs):
+        return HttpResponseRedirect("/communities/")
+
+    def serve_preview(self, request, mode_name):
+        return self.serve(request)
+
+
+class CommunityPage(CommunityAccessMixin, Page):
+    """/c/<slug>/ in the page tree: holds the community's sections (the blog; later the wiki).
+
+    Its slug and title follow the community's (blogs.tree.community_pages_rename). Django
+    serves the community's home at this address, so this page is never served there; if it is
+    reached another way it sends readers to the community's home.
+    """
+
+    # SET_NULL, not CASCADE (which would corrupt Wagtail's tree): a community's pages are
+    # removed through the tree before it goes (blogs.signals.community_deleted).
+    community = models.OneToOneField(
+        Community,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="community_page",
+        editable=False,
+    )
+
+    parent_page_types = ["blogs.CommunitiesIndexPage"]
+    subpage_types = ["blogs.BlogIndexPage"]
+    is_creatable = False
+
+    class Meta:
+        verbose_name = "community"
+
+    def serve(self, request, *args, **kwargs):
+        self.check_access(request)
+        return HttpResponseRedirect(self.community.get_absolute_url())
+
+    def serve_preview(self, request, mode_name):
+        return self.serve(request)
+
+    def permissions_for_user(self, user):
+        from ..page_permissions import ContainerPermissionTester
+
+        return ContainerPermissionTester(user, self)
+
+
+# --- The blog -----------------------------------------------------------------------------------
+
+
+class BlogIndexPage(CommunityWorkflowMixin, CommunityAccessMixin, RoutablePageMixin, Page):
+    """A community's blog: its posts, newest first, ten to a page, and a page per tag."""
+
+    community = models.OneToOneField(
+        Community, null=True, on_delete=models.SET_NULL, related_name="blog_index", editable=False
+    )
+    intro = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="A sentence or two under the blog's title: what is written here and by whom.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    promote_panels: list = []
+    parent_page_types = ["blogs.CommunityPage"]
+    subpage_types = ["blogs.BlogPostPage"]
+    is_creatable = False
+    template = "blogs/index/index.html"
+
+    class Meta:
+        verbose_name = "blog"
+
+    @path("")
+    def index_route(self, request):
+        from ..reading import blog_index_context
+
+        return self.render(request, context_overrides=blog_index_context(request, self))
+
+    @path("tags/<str:tag>/")
+    def tag_route(self, request, tag: str):
+        from ..reading import blog_index_context
+
+        return self.render(
+            request,
+            template="blogs/tag/index.html",
+            context_overrides=blog_index_context(request, self, tag_slug=tag),
+        )
+
+    def permissions_for_user(self, user):
+        from ..page_permissions import BlogIndexPermissionTester
+
+        return BlogIndexPermissionTester(user, self)
+
+
+class BlogPostTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "blogs.BlogPostPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+def _visible_comment_count():
+    from .comments import BlogComment
+
+    counts = (
+        BlogComment.objects.filter(post=OuterRef("pk"), status=BlogComment.Status.VISIBLE)
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+class BlogPostQuerySet(PageQuerySet):
+    def readable_by(self, user) -> BlogPostQuerySet:
+        """Published, public posts in communities whose content the person may read."""
+        readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
+        return self.live().public().filter(community__in=readable.values("pk"))
+
+    def by_author(self, person) -> BlogPostQuerySet:
+        return self.filter(Q(owner=person) | Q(pk__in=_co_authored_post_ids(person)))
+
+    def tagged(self, tag_slug: str) -> BlogPostQuerySet:
+        return self.filter(
+            pk__in=BlogPostTag.objects.filter(tag__slug=tag_slug).values("content_object_id")
+        )
+
+    def newest_first(self) -> BlogPostQuerySet:
+        return self.order_by("-first_published_at", "-pk")
+
+    def for_listing(self) -> BlogPostQuerySet:
+        """What a list of posts shows: authors, community, tags and the comment count (three
+        queries for any number of posts)."""
+        return (
+            self.select_related("owner", "community")
+            .prefetch_related(
+                Prefetch(
+                    "tagged_items",
+                    queryset=BlogPostTag.objects.select_related("tag").order_by("tag__name"),
+                ),
+                "co_authors",
+            )
+            .annotate(comment_count=_visible_comment_count())
+            .defer_streamfields()
+        )
+
+
+def _co_authored_post_ids(person):
+    return BlogPostPage.co_authors.through.objects.filter(user=person).values("blogpostpage_id")
+
+
+BlogPostManager = PageManager.from_queryset(BlogPostQuerySet)
+
+
+class BlogPostPage(CommunityWorkflowMixin, CommunityAccessMixin, Page):
+    community = models.ForeignKey(
+        Community, null=True, on_delete=models.SET_NULL, related_name="blog_posts", editable=False
+    )
+    summary = models.TextField(
+        max_length=300,
+        help_text="One or two sentences shown in lists of posts, feeds and when the post is "
+        "shared. At most 300 characters.",
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="picture at the top (optional)",
+    )
+    hero_alt_text = models.CharField(
+        "alt text of the picture at the top",
+        max_length=250,
+        blank=True,
+        help_text="Describe the picture for people who cannot see it. Required with a picture.",
+    )
+    body = StreamField(BodyBlock())
+    co_authors = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_authored_blog_posts",
+        verbose_name="co-authors (optional)",
+        help_text="Members of the community who wrote this post with you.",
+    )
+    tags = ClusterTaggableManager(
+        through=BlogPostTag, blank=True, help_text="Up to 5 topics, separated by commas."
+    )
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    # Not versioned (see with_content_json): closing comments takes effect at once.
+    comments_closed = models.BooleanField(default=False, editable=False)
+
+    objects = BlogPostManager()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("hero_alt_text"),
+        FieldPanel("body"),
+        # A plain comma-separated field: Wagtail's tag widget suggests every tag on the site
+        # (including tags only private communities use) and its input has no label.
+        FieldPanel("tags", widget=TagWidget),
+        FieldPanel("co_authors"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("community"),
+    ]
+    base_form_class = BlogPostPageForm
+    parent_page_types = ["blogs.BlogIndexPage"]
+    subpage_types: list = []
+    template = "blogs/post/index.html"
+
+    class Meta:
+        verbose_name = "blog post"
+
+    def get_community(self) -> Community | None:
+        """The community, from the parent blog for a page not saved yet (a preview)."""
+        if self.community_id is None and self.path:
+            self.community_id = (
+                BlogIndexPage.objects.filter(path=self.path[: -self.steplen])
+                .values_list("community_id", flat=True)
+                .first()
+            )
+        return self.community if self.community_id else None
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.slug in RESERVED_POST_SLUGS:
+            errors["slug"] = f"“{self.slug}” is used by the blog itself. Choose another slug."
+        if self.hero_image_id and not (self.hero_alt_text or "").strip():
+            errors["hero_alt_text"] = "Describe the picture at the top: alt text is required."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.reading_minutes = reading_minutes(self.plain_text())
+        if self.community_id is None:
+            self.get_community()
+        return super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        obj.community_id = self.community_id
+        obj.comments_closed = self.comments_closed
+        return obj
+
+    @property
+    def blog_url(self) -> str:
+        """The address of the blog the post is in (from its own address: no query)."""
+        return self.get_absolute_url().rsplit("/", 2)[0] + "/"
+
+    def plain_text(self) -> str:
+        """The words of the summary and body, for reading time."""
+        parts = [self.summary or ""]
+        for block in self.body:
+            if block.block_type == "paragraph":
+                parts.append(strip_tags(block.value.source))
+            elif block.block_type == "quote":
+                parts.append(block.value.get("quote", ""))
+            elif block.block_type == "picture":
+                parts.append(block.value.get("caption", "") or "")
+        return " ".join(parts)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..reading import post_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(post_page_context(request, self))
+        return context
+
+    def permissions_for_user(self, user):
+        from ..page_permissions import BlogPostPermissionTester
+
+        return BlogPostPermissionTester(user, self)
+
+    @cached_property
+    def authors(self) -> list:
+        """The owner first, then co-authors (uses the prefetched co-authors when present)."""
+        people = [self.owner] if self.owner_id else []
+        people += [person for person in self.co_authors.all() if person.pk != self.owner_id]
+        return people

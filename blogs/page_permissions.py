@@ -1,0 +1,135 @@
+"""What Wagtail lets someone do with a blog's pages, narrowed by the access module.
+
+Wagtail works out page permissions from group page permissions (blogs.access keeps a writers'
+and an editors' group per community). These testers add what groups cannot say:
+
+- a writer may publish, unpublish or delete only their own posts (Wagtail's "publish"
+  permission would otherwise cover every post in the blog);
+- everything also needs the access module to agree now (`can_blog` for writers,
+  `can_moderate` for facilitators), so a membership that has just ended stops working even
+  before its group is updated;
+- nobody but a superuser moves, copies or sets privacy on blog pages, or deletes, moves or
+  unpublishes a blog itself: a blog belongs to its community, and who may read it follows the
+  community's visibility, not Wagtail's view restrictions.
+"""
+
+from wagtail.models import PagePermissionTester
+
+from communities import permissions as community_permissions
+
+
+class _CommunityTester(PagePermissionTester):
+    @property
+    def _superuser(self) -> bool:
+        return self.user.is_active and self.user.is_superuser
+
+    @property
+    def _community(self):
+        return self.page.get_community()
+
+    def _moderates(self) -> bool:
+        community = self._community
+        return community is not None and community_permissions.can_moderate(self.user, community)
+
+    def _writes(self) -> bool:
+        community = self._community
+        return community is not None and community_permissions.can_blog(self.user, community)
+
+    def can_move(self) -> bool:
+        return self._superuser
+
+    def can_copy(self) -> bool:
+        return self._superuser
+
+    def can_copy_to(self, destination, recursive=False) -> bool:
+        return self._superuser and super().can_copy_to(destination, recursive)
+
+    def can_set_view_restrictions(self) -> bool:
+        return self._superuser
+
+    def can_reorder_children(self) -> bool:
+        return self._superuser
+
+
+class ContainerPermissionTester(_CommunityTester):
+    """A community's page in the tree: only superusers change it (blogs.tree keeps it)."""
+
+    def can_add_subpage(self) -> bool:
+        return self._superuser and super().can_add_subpage()
+
+    def can_edit(self) -> bool:
+        return self._superuser and super().can_edit()
+
+    def can_delete(self, ignore_bulk=False) -> bool:
+        return self._superuser and super().can_delete(ignore_bulk)
+
+    def can_publish(self) -> bool:
+        return self._superuser and super().can_publish()
+
+    def can_unpublish(self) -> bool:
+        return self._superuser and super().can_unpublish()
+
+    def can_publish_subpage(self) -> bool:
+        return self._superuser and super().can_publish_subpage()
+
+
+class BlogIndexPermissionTester(_CommunityTester):
+    def can_add_subpage(self) -> bool:
+        return super().can_add_subpage() and (
+            self._superuser or self._writes() or self._moderates()
+        )
+
+    def can_publish_subpage(self) -> bool:
+        return super().can_publish_subpage() and (
+            self._superuser or self._writes() or self._moderates()
+        )
+
+    def can_edit(self) -> bool:
+        return super().can_edit() and (self._superuser or self._moderates())
+
+    def can_publish(self) -> bool:
+        return super().can_publish() and (self._superuser or self._moderates())
+
+    def can_unpublish(self) -> bool:
+        return self._superuser and super().can_unpublish()
+
+    def can_delete(self, ignore_bulk=False) -> bool:
+        return self._superuser and super().can_delete(ignore_bulk)
+
+    def can_lock(self) -> bool:
+        return super().can_lock() and (self._superuser or self._moderates())
+
+    def can_unlock(self) -> bool:
+        return super().can_unlock() and (self._superuser or self._moderates())
+
+
+class BlogPostPermissionTester(_CommunityTester):
+    def _owns(self) -> bool:
+        return self.page.owner_id is not None and self.page.owner_id == self.user.pk
+
+    def _own_or_moderated(self) -> bool:
+        return self._superuser or self._moderates() or (self._owns() and self._writes())
+
+    def can_add_subpage(self) -> bool:
+        return False
+
+    def can_edit(self) -> bool:
+        return super().can_edit() and (self._superuser or self._moderates() or self._writes())
+
+    def can_publish(self) -> bool:
+        return super().can_publish() and self._own_or_moderated()
+
+    def can_unpublish(self) -> bool:
+        return super().can_unpublish() and self._own_or_moderated()
+
+    def can_unschedule(self) -> bool:
+        return super().can_unschedule() and self._own_or_moderated()
+
+    def can_delete(self, ignore_bulk=False) -> bool:
+        return super().can_delete(ignore_bulk) and self._own_or_moderated()
+
+    def can_lock(self) -> bool:
+        return super().can_lock() and (self._superuser or self._moderates())
+
+    def can_unlock(self) -> bool:
+        return super().can_unlock() and (self._superuser or self._moderates() or self._owns())
