@@ -192,7 +192,7 @@ def test_hostile_text_still_makes_a_valid_feed(client):
     make_post(
         community,
         title="Bell \x07 & <b>bold</b> ]]> \ufffe",
-        summary="Summary with \x00 nulls & <script>alert(1)</script>",
+        summary="Summary with \x01 controls (PostgreSQL refuses NUL) & <script>alert(1)</script>",
         body="<p>Fine &amp; dandy</p>",
     )
     for fmt in FORMATS:

@@ -12,7 +12,11 @@ from copsite.celery import app
 from notifications.models import OutboundEmail
 from tests.factories import MembershipFactory, MembershipRequestFactory
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.celery_worker,
+    # serialized_rollback keeps the migrated Wagtail site and pages for the tests after this one.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
