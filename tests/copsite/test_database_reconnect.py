@@ -5,7 +5,7 @@ import pytest
 
 from django.db import close_old_connections, connection
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_dropped_postgres_connection_is_replaced_at_the_next_request():
