@@ -77,3 +77,15 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def run_after_commit(django_capture_on_commit_callbacks):
+    """Run what the code queues after commit (event processing, e-mail delivery), as the
+    worker would: `run_after_commit(lambda: ...)`."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    return run

@@ -91,7 +91,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMultiFactorMiddleware",
     "accounts.middleware.AdminAccessMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "communities.middleware.CommunitySlugRedirectMiddleware",
+    "communities.middleware.AccessCheckedRedirectMiddleware",
 ]
 
 FORM_RENDERER = "copsite.forms.GovukFormRenderer"
@@ -291,6 +292,7 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_AGING_PAGES_ENABLED = False  # its report shows publishers' usernames (e-mail addresses)
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests carrying e-mail hashes
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_USER_CUSTOM_FIELDS = ["display_name"]
