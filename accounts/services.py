@@ -19,12 +19,18 @@ def account_delete(*, actor: User) -> None:
 
     from django.core.exceptions import ValidationError
 
+    owned = Membership.objects.filter(user=actor, role="owner").values("community_id")
+    # Lock every owner of those communities, as leaving does: another owner leaving at the same
+    # moment waits, then finds this person gone and stays.
+    owners = list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(community_id__in=owned, role="owner")
+        .select_related("community")
+        .order_by("community_id", "pk")
+    )
+    others = {m.community_id for m in owners if m.user_id != actor.pk}
     sole_owned = [
-        m.community.name
-        for m in Membership.objects.filter(user=actor, role="owner").select_related("community")
-        if not Membership.objects.filter(community=m.community, role="owner")
-        .exclude(user=actor)
-        .exists()
+        m.community.name for m in owners if m.user_id == actor.pk and m.community_id not in others
     ]
     if sole_owned:
         raise ValidationError(

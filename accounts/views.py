@@ -28,7 +28,9 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         )
         if person is None:
             raise Http404("No such person")
-        shared_communities = Community.objects.listed_to(self.request.user).filter(
+        # Which communities someone belongs to is the community's content (like its member
+        # list): only those the viewer may read.
+        shared_communities = Community.objects.readable_by(self.request.user).filter(
             pk__in=Membership.objects.filter(user=person).values("community_id")
         )
         context.update(person=person, communities=shared_communities.order_by("name"))

@@ -7,7 +7,8 @@ sees and changes only their own communities; site staff see all.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
@@ -16,12 +17,24 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import permissions, services
-from .forms import BanForm, CommunityForm, DeclineForm, InvitationForm, RoleForm
+from .forms import BanForm, CommunityForm, DeclineForm, InvitationForm, RoleForm, first_error
 from .models import Ban, Invitation, Membership, MembershipRequest, RequestStatus
 
 
 def _flash_error(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
+
+
+def _count_of(rows) -> Subquery:
+    """How many of `rows` belong to the community of the outer query."""
+    counted = (
+        rows.filter(community=OuterRef("pk"))
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class AdminCommunityIndexView(WagtailAdminTemplateMixin, TemplateView):
@@ -34,14 +47,13 @@ class AdminCommunityIndexView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Counted in subqueries: joining both would multiply members by requests.
         context["communities"] = (
             permissions.communities_moderated_by(self.request.user)
             .annotate(
-                member_count=Count("memberships", distinct=True),
-                pending_count=Count(
-                    "membership_requests",
-                    filter=Q(membership_requests__status=RequestStatus.PENDING),
-                    distinct=True,
+                member_count=_count_of(Membership.objects.all()),
+                pending_count=_count_of(
+                    MembershipRequest.objects.filter(status=RequestStatus.PENDING)
                 ),
             )
             .order_by("name")
@@ -118,9 +130,10 @@ class AdminRequestDecideView(View):
                 )
             else:
                 form = DeclineForm(request.POST)
-                note = form.cleaned_data["note"] if form.is_valid() else ""
+                if not form.is_valid():  # nothing is declined with a reason cut off
+                    raise ValidationError(f"Not declined: {first_error(form)}")
                 services.membership_request_decline(
-                    actor=request.user, request_id=request_id, note=note
+                    actor=request.user, request_id=request_id, note=form.cleaned_data["note"]
                 )
                 messages.success(
                     request, f"Declined {membership_request.user.public_name}'s request."
@@ -173,9 +186,12 @@ class AdminMembershipActionView(View):
                 messages.success(request, f"{name} has been removed from {community.name}.")
             elif self.action == "ban":
                 form = BanForm(request.POST)
-                reason = form.cleaned_data["reason"] if form.is_valid() else ""
+                if not form.is_valid():
+                    raise ValidationError(f"Not banned: {first_error(form)}")
                 services.membership_ban(
-                    actor=request.user, membership_id=membership_id, reason=reason
+                    actor=request.user,
+                    membership_id=membership_id,
+                    reason=form.cleaned_data["reason"],
                 )
                 messages.success(request, f"{name} has been removed and banned.")
         except ValidationError as error:

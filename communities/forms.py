@@ -1,5 +1,7 @@
 from django import forms
 
+from copsite.forms_fields import TypedTextField
+
 from .models import RESERVED_SLUGS, Community, Role, Visibility
 
 
@@ -102,7 +104,7 @@ class InvitationForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    note = forms.CharField(
+    note = TypedTextField(
         label="Reason (sent to the person)",
         required=False,
         max_length=2000,
@@ -111,7 +113,14 @@ class DeclineForm(forms.Form):
 
 
 class BanForm(forms.Form):
-    reason = forms.CharField(label="Reason", required=False, max_length=2000)
+    reason = TypedTextField(label="Reason", required=False, max_length=2000)
+
+
+def first_error(form: forms.Form) -> str:
+    """The form's first error, as a sentence for a message."""
+    for errors in form.errors.values():
+        return errors[0]
+    return ""
 
 
 class RoleForm(forms.Form):

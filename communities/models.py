@@ -12,7 +12,7 @@ from taggit.managers import TaggableManager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -70,6 +70,12 @@ class CommunityQuerySet(models.QuerySet):
         from communities import permissions
 
         return permissions.filter_listed_communities(self, user)
+
+    def readable_by(self, user) -> "CommunityQuerySet":
+        """Communities whose content (posts, members) this person may read."""
+        from communities import permissions
+
+        return permissions.filter_readable_communities(self, user)
 
     def for_directory(self) -> "CommunityQuerySet":
         return (
@@ -141,8 +147,30 @@ class Community(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        """Saving a new web address keeps the old one leading here (`CommunitySlugRedirect`)."""
+        adding = self._state.adding
+        old_slug = getattr(self, "_saved_slug", None)
+        moved = bool(old_slug) and old_slug != self.slug
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding or moved:  # the address is this community's now
+                CommunitySlugRedirect.objects.filter(old_slug=self.slug).delete()
+            if moved:
+                CommunitySlugRedirect.objects.update_or_create(
+                    old_slug=old_slug, defaults={"community": self}
+                )
+        self._saved_slug = self.slug
+
     def get_absolute_url(self) -> str:
         return reverse("communities:home", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the address as loaded, so `save` knows when it changes."""
+        instance = super().from_db(db, field_names, values)
+        instance._saved_slug = instance.__dict__.get("slug")
+        return instance
 
     def email_domain_may_join(self, email: str) -> bool:
         """Whether an address on this domain may join a restricted community without asking."""
@@ -291,3 +319,19 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class CommunitySlugRedirect(models.Model):
+    """A web address a community used before. Addresses under it (/c/<old>/…) that find
+    nothing are sent on to the same address under the community's current one
+    (communities.middleware), for people who may know the community exists. A community that
+    takes the address later takes it over."""
+
+    old_slug = models.SlugField(max_length=60, unique=True)
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="slug_redirects"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"/c/{self.old_slug}/ → {self.community_id}"

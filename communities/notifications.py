@@ -3,13 +3,19 @@ decision in their list (its e-mail is sent by communities.emails)."""
 
 from django.urls import reverse
 
+from notifications.digests import (
+    Described,
+    DigestBatch,
+    bulk_target_describer,
+    views_per_community,
+)
 from notifications.events import event_handler, event_record
 from notifications.models import Notification
 from notifications.notify import Target, notify
 from notifications.targets import TargetView, target_describer
 
 from . import permissions
-from .models import Membership, MembershipRequest, RequestStatus
+from .models import Community, MembershipRequest, RequestStatus
 
 Kind = Notification.Kind
 
@@ -39,11 +45,8 @@ def on_join_requested(payload: dict) -> None:
     request = _request(payload["request_id"])
     if request is None or request.status != RequestStatus.PENDING:
         return
-    moderators = Membership.objects.filter(
-        community=request.community, role__in=("facilitator", "owner")
-    ).values_list("user_id", flat=True)
     notify(
-        recipient_ids=set(moderators),
+        recipient_ids=permissions.moderator_ids(request.community),
         kind=Kind.JOIN_REQUEST,
         target=Target(
             type="community.join_queue",
@@ -75,18 +78,33 @@ def on_request_decided(payload: dict) -> None:
     )
 
 
+def _join_queue_view(community: Community) -> TargetView:
+    return TargetView(
+        title=community.name,
+        url=reverse("communities_admin:requests", args=[community.pk]),
+        community_name=community.name,
+    )
+
+
 @target_describer("community.join_queue")
 def describe_join_queues(user, community_ids: list[int]) -> dict[int, TargetView]:
     """A community's waiting requests, for people who still facilitate it."""
     communities = permissions.communities_moderated_by(user).filter(pk__in=community_ids)
-    return {
-        c.pk: TargetView(
-            title=c.name,
-            url=reverse("communities_admin:requests", args=[c.pk]),
-            community_name=c.name,
-        )
-        for c in communities
+    return {c.pk: _join_queue_view(c) for c in communities}
+
+
+@bulk_target_describer("community.join_queue")
+def describe_join_queues_for_batch(
+    batch: DigestBatch, wanted: dict[int, set[int]]
+) -> dict[int, dict[int, TargetView]]:
+    """`describe_join_queues` for a digest batch: one query; `can_moderate` answers from the
+    memberships the batch read."""
+    communities = Community.objects.in_bulk(set().union(*wanted.values()))
+    found = {
+        pk: Described(community_id=pk, subject=community, view=_join_queue_view(community))
+        for pk, community in communities.items()
     }
+    return views_per_community(batch, wanted, found, permissions.can_moderate)
 
 
 @target_describer("community.request")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -122,10 +123,45 @@ def access_for(user) -> Access:
     return access
 
 
+def access_prime(user, memberships: dict[int, Membership]) -> Access:
+    """Cache the person's access from memberships read in bulk elsewhere (a digest batch reads
+    everyone's in one query), so the questions below answer without querying them again."""
+    access = Access(user=user, memberships=memberships)
+    setattr(user, _CACHE_ATTR, access)
+    return access
+
+
 def forget_access(user) -> None:
     """Drop the cached access after changing someone's memberships within a request."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+# --- Many people at once (notifications) -------------------------------------------------------
+
+
+def user_ids_who_can_read(user_ids: Iterable[int], community: Community) -> set[int]:
+    """Of these people, those `can_read` lets read the community now: active, and for
+    restricted and private communities members or site staff. One query."""
+    from accounts.models import User
+
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    people = User.objects.filter(pk__in=ids, is_active=True)
+    if community.visibility != Visibility.OPEN:
+        members = Membership.objects.filter(community=community).values("user_id")
+        people = people.filter(Q(is_staff=True) | Q(is_superuser=True) | Q(pk__in=members))
+    return set(people.values_list("pk", flat=True))
+
+
+def moderator_ids(community: Community) -> set[int]:
+    """The community's facilitators and owners."""
+    return set(
+        Membership.objects.filter(community=community, role__in=MODERATOR_ROLES).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 # --- Questions about one community ---------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Views fetch community-scoped data only through the access module (Zulip-style lint).
 
 A view may not start from `Community.objects.filter/get/all/first`: it must use
-`permissions.get_*_or_404`, `Community.objects.listed_to(user)` or another access function.
+`permissions.get_*_or_404`, `Community.objects.listed_to(user)`, `.readable_by(user)` or
+another access function.
 """
 
 import re
@@ -14,7 +15,7 @@ VIEW_FILES = [
     for p in ROOT.glob(pattern)
     if ".venv" not in p.parts
 ]
-RAW_COMMUNITY_QUERY = re.compile(r"Community\.objects\.(?!listed_to\()\w+\(")
+RAW_COMMUNITY_QUERY = re.compile(r"Community\.objects\.(?!listed_to\(|readable_by\()\w+\(")
 
 
 def test_views_never_query_communities_around_the_access_module():

@@ -296,6 +296,20 @@ URLS += [
     Row("forum-post-hide", _forum_url("post-hide", "reply_id"), forum_write(MODERATORS)),
     Row("forum-flag-resolve", _forum_url("flag-resolve", "reply_id"), forum_write(MODERATORS)),
     Row("forum-thread-move", _forum_url("thread-move", "thread_id"), forum_write(MODERATORS)),
+    Row("forum-thread-merge", _forum_url("thread-merge", "thread_id"), forum_write(MODERATORS)),
+    Row(
+        "forum-thread-merge-post",
+        _forum_url("thread-merge", "thread_id"),
+        forum_write(MODERATORS, ok=400),  # nothing chosen to merge into
+        method="post",
+    ),
+    Row("forum-thread-split", _forum_url("thread-split", "thread_id"), forum_write(MODERATORS)),
+    Row(
+        "forum-thread-split-post",
+        _forum_url("thread-split", "thread_id"),
+        forum_write(MODERATORS, ok=400),  # no replies chosen, no title
+        method="post",
+    ),
     Row(
         "forum-thread-pin",
         lambda c: _forum_url("thread-state", "thread_id")(c),
@@ -308,9 +322,51 @@ URLS += [
         forum_write(MODERATORS, ok=302),
         method="post",
     ),
+    Row("forum-category-edit", _forum_url("category-edit", "category_id"), forum_write(MODERATORS)),
+    Row(
+        "forum-category-reorder",
+        _forum_url("category-reorder", "category_id"),
+        forum_write(MODERATORS, ok=302),  # no direction chosen: back to the settings
+        method="post",
+    ),
+    Row(
+        "forum-category-delete",
+        _forum_url("category-delete", "category_id"),
+        forum_write(MODERATORS),
+    ),
+    Row(
+        "forum-posting-ban-lift",
+        _forum_url("posting-ban-lift", "reply_author_id"),
+        forum_write(MODERATORS, ok=404),  # that person has no ban to lift
+        method="post",
+    ),
+    Row(
+        "forum-scheduled-thread-publish",
+        _forum_url("scheduled-thread-publish", "thread_id"),
+        forum_write(MODERATORS, ok=302),  # the thread is published already: refused, sent back
+        method="post",
+    ),
+    Row(
+        "forum-scheduled-thread-cancel",
+        _forum_url("scheduled-thread-cancel", "thread_id"),
+        forum_write(MODERATORS),
+    ),
+    Row(
+        "forum-post-approve",
+        _forum_url("post-approve", "reply_id"),
+        forum_write(MODERATORS, ok=302),  # the reply is not held: refused, sent back
+        method="post",
+    ),
+    Row(
+        "forum-post-reject",
+        _forum_url("post-reject", "reply_id"),
+        forum_write(MODERATORS, ok=302),  # the reply is not held: refused, sent back
+        method="post",
+    ),
     Row("forum-feed-rss", _forum_url("feed-rss"), public_feed),
     Row("forum-feed-atom", _forum_url("feed-atom"), public_feed),
     Row("forum-category-feed-rss", _forum_url("category-feed-rss", "category_slug"), public_feed),
+    Row("forum-category-feed-atom", _forum_url("category-feed-atom", "category_slug"), public_feed),
     Row("forum-feed-settings", lambda c: reverse("forums:feed-settings"), signed_in_anywhere),
     Row("forum-latest", lambda c: reverse("forums:latest"), everyone(200)),
     # Notifications (per person; no community content without an access check)
@@ -360,7 +416,8 @@ def _add_forum_content(cast) -> None:
     thread = make_thread(community=cast.community, author=author, replies=1)
     posts = list(thread.posts.order_by("created_at", "pk"))
     cast.thread_id, cast.post_id, cast.reply_id = thread.pk, posts[0].pk, posts[1].pk
-    cast.category_slug = thread.category.slug
+    cast.category_slug, cast.category_id = thread.category.slug, thread.category_id
+    cast.reply_author_id = posts[1].author_id
     image = PostImage(community=cast.community, uploader=author, alt_text="A chart")
     image.file.save("image.png", picture_from_upload(ContentFile(_png(), name="x.png")))
     cast.image_id = image.pk

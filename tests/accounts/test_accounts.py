@@ -186,13 +186,20 @@ def test_profiles_never_show_email_addresses(client):
     assert "Sam Jones" in html and "private@example.gov.uk" not in html
 
 
-def test_a_profile_lists_only_communities_the_viewer_may_know_about(client):
+def test_a_profile_lists_only_communities_whose_members_the_viewer_may_see(client):
     person = UserFactory()
     MembershipFactory(user=person, community__name="Open one")
     MembershipFactory(user=person, community__name="Secret one", community__visibility="private")
-    client.force_login(UserFactory())
+    restricted = MembershipFactory(
+        user=person, community__name="Whistleblowers", community__visibility="restricted"
+    ).community
+    viewer = UserFactory()
+    client.force_login(viewer)
     html = client.get(person.get_absolute_url()).content.decode()
     assert "Open one" in html and "Secret one" not in html
+    assert "Whistleblowers" not in html  # its member list is for its members
+    MembershipFactory(user=viewer, community=restricted)
+    assert "Whistleblowers" in client.get(person.get_absolute_url()).content.decode()
 
 
 def test_deleting_an_account_keeps_content_as_former_member(client):

@@ -1,6 +1,7 @@
 import pytest
 
 from django.urls import reverse
+from django.utils.html import escape
 
 from communities.models import Membership, MembershipRequest, RequestStatus, Role, Visibility
 from tests.factories import (
@@ -32,7 +33,7 @@ def test_a_facilitator_approves_a_request_in_the_admin(client, django_capture_on
     facilitator = MembershipFactory(community=request.community, role=Role.FACILITATOR).user
     client.force_login(facilitator)
     page = client.get(reverse("communities_admin:requests", args=[request.community.pk]))
-    assert request.user.public_name in page.content.decode()
+    assert escape(request.user.public_name) in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("communities_admin:request-approve", args=[request.pk]))
     assert response.status_code == 302
@@ -98,3 +99,33 @@ def test_the_admin_request_and_member_lists_have_a_bounded_query_count(
             response = client.get(reverse(f"communities_admin:{name}", args=[community.pk]))
         assert response.status_code == 200
     assert MembershipRequest.objects.count() == rows
+
+
+def test_a_decline_reason_counts_line_breaks_once_and_one_too_long_declines_nothing(client):
+    request = MembershipRequestFactory()
+    owner = MembershipFactory(community=request.community, role=Role.OWNER).user
+    client.force_login(owner)
+    url = reverse("communities_admin:request-decline", args=[request.pk])
+    too_long = client.post(url, {"note": "x" * 2001}, follow=True)
+    assert "Not declined" in too_long.content.decode()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.PENDING
+    fits_in_the_box = "\r\n".join(["line"] * 399)  # 1,995 characters as the browser counts
+    client.post(url, {"note": fits_in_the_box})
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DECLINED
+    assert request.decision_note == fits_in_the_box.replace("\r\n", "\n")
+
+
+def test_the_admin_index_counts_members_and_waiting_requests_separately(client):
+    community = CommunityFactory(name="Counted")
+    owner = MembershipFactory(community=community, role=Role.OWNER).user
+    for _ in range(3):
+        MembershipFactory(community=community)
+    MembershipRequestFactory(community=community)
+    MembershipRequestFactory(community=community)
+    MembershipRequestFactory(community=community, status=RequestStatus.DECLINED)
+    client.force_login(owner)
+    response = client.get(reverse("communities_admin:index"))
+    counted = next(c for c in response.context["communities"] if c.pk == community.pk)
+    assert (counted.member_count, counted.pending_count) == (4, 2)

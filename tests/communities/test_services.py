@@ -312,6 +312,25 @@ def test_the_invitation_email_carries_the_link_and_the_token_is_then_forgotten(
     assert "secret_token" not in sent.payload
 
 
+def test_an_invitation_e_mail_that_cannot_be_sent_forgets_the_token_too(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from notifications import services as outbox
+
+    owner = MembershipFactory(role=Role.OWNER)
+    monkeypatch.setattr(outbox, "MAX_ATTEMPTS", 1)
+    monkeypatch.setattr(
+        outbox.EmailMultiAlternatives, "send", lambda self: (_ for _ in ()).throw(OSError("down"))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _ = services.invitation_create(
+            actor=owner.user, community=owner.community, email="new@example.gov.uk"
+        )
+    failed = OutboundEmail.objects.get(key=f"invitation-{invitation.pk}")
+    assert failed.status == OutboundEmail.Status.FAILED
+    assert "secret_token" not in failed.payload
+
+
 def test_only_owners_invite_facilitators():
     facilitator = MembershipFactory(role=Role.FACILITATOR)
     with pytest.raises(PermissionDenied):
