@@ -41,6 +41,7 @@ from django.utils.functional import lazy
 from communities.models import Community
 from notifications.digests import (
     Candidate,
+    Described,
     DigestBatch,
     DigestItem,
     bulk_target_describer,
@@ -48,6 +49,7 @@ from notifications.digests import (
     lazy_excerpt,
     public_name,
     register_digest_section,
+    views_per_community,
 )
 from notifications.models import Event
 from notifications.targets import TargetView
@@ -361,31 +363,20 @@ def describe_posts_for_batch(
     community: asked once per person and community."""
     rows = _shown_posts().filter(pk__in=set().union(*wanted.values())).values_list(*POST_COLUMNS)
     built = _FromRows()
-    views: dict[int, tuple[Thread, TargetView]] = {}
+    found: dict[int, Described] = {}
     for columns in rows:
         row = _PostRow(*columns)
-        views[row.pk] = (
-            built.thread(row),
-            TargetView(
+        found[row.pk] = Described(
+            community_id=row.community_id,
+            subject=built.thread(row),
+            view=TargetView(
                 title=row.thread_title,
                 url=_post_url(row.community_slug, row.pk),
                 excerpt=lazy_excerpt(row.body),
                 community_name=row.community_name,
             ),
         )
-    allowed: dict[tuple[int, int], bool] = {}
-    result = {}
-    for user_id, post_ids in wanted.items():
-        user = batch.users_by_id[user_id]
-        result[user_id] = mine = {}
-        for post_id in post_ids & views.keys():
-            thread, view = views[post_id]
-            key = (user_id, thread.community_id)
-            if key not in allowed:
-                allowed[key] = permissions.can_view_thread(user, thread)
-            if allowed[key]:
-                mine[post_id] = view
-    return result
+    return views_per_community(batch, wanted, found, permissions.can_view_thread)
 
 
 @bulk_target_describer("forum.review")

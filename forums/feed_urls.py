@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from .feeds import AtomFeed, PublicCategoryFeed, PublicCommunityFeed
+from copsite.feeds import AtomFeed
+
+from .feeds import PublicCategoryFeed, PublicCommunityFeed
 
 urlpatterns = [
     path("feed.rss", PublicCommunityFeed(), name="feed-rss"),

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django import forms
@@ -5,8 +6,9 @@ from django.conf import settings
 
 from accounts.models import User
 from communities.models import Community, Membership, Role
+from copsite.forms_fields import TypedTextField
 
-from .models import Category, Flag, ForumSettings, PostingBan
+from .models import Category, Flag, ForumSettings, Post, PostingBan, Thread
 
 BODY_HELP = (
     "Markdown works: **bold**, *italic*, [link text](https://…), lists with -, quotes with >. "
@@ -118,7 +120,7 @@ class FlagForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose why you are reporting this post."},
     )
-    note = forms.CharField(
+    note = TypedTextField(
         label="Anything the facilitators should know",
         required=False,
         max_length=500,
@@ -131,6 +133,97 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(community=community)
+
+
+# A thread's number, or an address with /t/<number>/ (a thread) or /p/<number>/ (one of its
+# posts) in it: a path, a full URL, with or without a page number or #post anchor.
+THREAD_NUMBER = re.compile(r"^#?(?P<thread>\d+)$")
+FORUM_ADDRESS = re.compile(r"/forum/(?P<kind>[tp])/(?P<number>\d+)(?:[/?#]|$)")
+
+
+def thread_reference(text: str) -> tuple[str, int] | None:
+    """("thread", id) or ("post", id) for what a facilitator typed or pasted, or None."""
+    text = text.strip()
+    if found := THREAD_NUMBER.match(text):
+        return "thread", int(found["thread"])
+    if found := FORUM_ADDRESS.search(text):
+        return ("thread" if found["kind"] == "t" else "post"), int(found["number"])
+    return None
+
+
+class MergeForm(forms.Form):
+    """Which thread of the community to merge into, by its address or number."""
+
+    target = forms.CharField(
+        label="Address or number of the thread to merge into",
+        help_text="Paste the other thread's address, for example "
+        "https://example.org/c/housing/forum/t/123/, or type its number, 123.",
+        max_length=500,
+        error_messages={"required": "Enter the address or number of the thread to merge into."},
+    )
+
+    def __init__(self, *args, community: Community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+
+    def clean_target(self) -> Thread:
+        """The thread, looked up in this community only: another community's threads are
+        neither found nor named."""
+        reference = thread_reference(self.cleaned_data["target"])
+        if reference is None:
+            raise forms.ValidationError(
+                "Enter a thread's address, like https://example.org/c/housing/forum/t/123/, "
+                "or its number, like 123."
+            )
+        kind, number = reference
+        threads = Thread.objects.select_related("author", "category")
+        if kind == "post":
+            thread_id = (
+                Post.objects.filter(pk=number, thread__community=self.community)
+                .values_list("thread_id", flat=True)
+                .first()
+            )
+            target = threads.filter(pk=thread_id, community=self.community).first()
+        else:
+            target = threads.filter(pk=number, community=self.community).first()
+        if target is None:
+            raise forms.ValidationError(
+                "There is no such thread in this community's forum. Threads can only be "
+                "merged with another thread of the same community."
+            )
+        target.community = self.community
+        return target
+
+
+class SplitForm(forms.Form):
+    """Replies of a thread (one page of them) to move into a new thread."""
+
+    posts = forms.TypedMultipleChoiceField(
+        label="Replies to move",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one reply to move.",
+            "invalid_choice": "Some of the chosen replies are no longer on this page. "
+            "Choose again.",
+        },
+    )
+    title = forms.CharField(
+        label="Title of the new thread",
+        max_length=200,
+        error_messages={"required": "Give the new thread a title."},
+    )
+    category = forms.ModelChoiceField(
+        label="Category of the new thread",
+        queryset=Category.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose a category."},
+    )
+
+    def __init__(self, *args, community: Community, posts: list[Post], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].choices = [(post.pk, f"Post {post.pk}") for post in posts]
         self.fields["category"].queryset = Category.objects.filter(community=community)
 
 
@@ -162,7 +255,7 @@ class FlagResolveForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what to do about the post."},
     )
-    reason = forms.CharField(
+    reason = TypedTextField(
         label="Reason or note",
         required=False,
         max_length=500,
@@ -208,7 +301,7 @@ class PostingBanForm(forms.Form):
             "invalid_choice": "Choose one of the community's members.",
         },
     )
-    reason = forms.CharField(
+    reason = TypedTextField(
         label="Reason (for the facilitators' records)",
         required=False,
         max_length=500,

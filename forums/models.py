@@ -103,6 +103,8 @@ class Thread(models.Model):
         PUBLISHED = "published", "Published"
         SCHEDULED = "scheduled", "Scheduled"
         HELD = "held", "Waiting for approval"
+        # Its posts now live in `merged_into`; its address leads there. Listed nowhere.
+        MERGED = "merged", "Merged into another thread"
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="threads")
@@ -124,6 +126,14 @@ class Thread(models.Model):
     is_closed = models.BooleanField(default=False)
     answer = models.ForeignKey(
         "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_threads",
+        help_text="Set when the thread is merged: the thread that now holds its posts.",
     )
     tags = TaggableManager(blank=True)
 
@@ -157,6 +167,10 @@ class Thread(models.Model):
     def accepts_replies(self) -> bool:
         return not (self.is_locked or self.is_closed)
 
+    def opening_post(self) -> "Post | None":
+        """The post that opened the thread (see `PostQuerySet.opening`), or None."""
+        return Post.objects.opening(self).first()
+
 
 class PostQuerySet(models.QuerySet):
     def shown(self) -> "PostQuerySet":
@@ -164,6 +178,12 @@ class PostQuerySet(models.QuerySet):
 
     def for_thread_page(self) -> "PostQuerySet":
         return self.select_related("author").order_by("created_at", "pk")
+
+    def opening(self, thread) -> "PostQuerySet":
+        """The thread's opening post, as a queryset of at most one row: its first post by
+        created_at, pk, whatever its status. `thread` may be a Thread, a pk or an OuterRef, so
+        the result also serves as a subquery (`.values("pk")`)."""
+        return self.filter(thread=thread).order_by("created_at", "pk")[:1]
 
 
 class Post(models.Model):
@@ -252,6 +272,8 @@ class Reaction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "user", "kind"], name="reaction_unique")
         ]
+        # The digest reads a window's reactions ("replies people found helpful").
+        indexes = [models.Index(fields=["created_at", "post"], name="reaction_window_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.post_id}"

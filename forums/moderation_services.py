@@ -8,15 +8,20 @@ The plain post actions (hide, restore, approve, reject) and posting bans live in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from communities.models import Community
 from notifications.services import email_queue
 
 from . import notifications, permissions, services
-from .models import Category, Flag, ForumSettings, Post, Thread
+from .models import Category, Flag, ForumSettings, Post, Thread, ThreadRead, Watch
 from .permissions import require
 
 WARNING_EMAIL_KIND = "forum_author_warned"
@@ -30,8 +35,6 @@ THREAD_CHANGES: dict[str, tuple[str, bool]] = {
     "close": ("is_closed", True),
     "reopen": ("is_closed", False),
 }
-# Hiding again only changes the reason; held, deleted and rejected posts are not on show.
-HIDEABLE = (Post.Status.VISIBLE, Post.Status.HIDDEN)
 
 
 def _require_moderator(actor, community: Community, message: str) -> None:
@@ -67,21 +70,8 @@ def _lock_scheduled_thread(actor, thread: Thread) -> Thread:
 def scheduled_thread_publish(*, actor, thread: Thread) -> Thread:
     """Publish a scheduled thread now, dated now (its first post too)."""
     thread = _lock_scheduled_thread(actor, thread)
-    now = timezone.now()
-    thread.status = Thread.Status.PUBLISHED
-    thread.publish_at = None
-    thread.created_at = now
-    thread.last_activity_at = now
-    thread.save(update_fields=["status", "publish_at", "created_at", "last_activity_at"])
-    first = thread.posts.order_by("created_at", "pk").first()
-    if first:
-        first.created_at = now
-        first.save(update_fields=["created_at"])
-        # The same step `services.threads_publish_due` takes when the time comes.
-        services.mentions_record(first, thread.community)
-        notifications.post_published(first)
-    services.community_touch(thread.community, now)
-    return thread
+    # The same step `services.threads_publish_due` takes when the time comes, dated now.
+    return services.thread_publish(thread, timezone.now())
 
 
 @transaction.atomic
@@ -110,13 +100,18 @@ def flags_resolve(*, actor, post: Post, resolution: str, reason: str = "") -> li
     if not flags:
         raise ValidationError("The reports about this post have already been dealt with.")
     reason = reason.strip()[:500]
-    if resolution == Flag.Resolution.HIDDEN and post.status not in HIDEABLE:
-        raise ValidationError(
-            f"The post is not shown any more ({post.get_status_display().lower()}), so there is "
-            "nothing to hide. Keep it to close the reports."
-        )
     if resolution == Flag.Resolution.HIDDEN:
-        services.post_hide(actor=actor, post=post, reason=reason)
+        try:
+            services.post_hide(actor=actor, post=post, reason=reason)
+        except ValidationError as error:
+            if getattr(error, "code", None) != "not_hideable":
+                raise
+            # The same rule, said for the reports screen: keeping the post is what is left.
+            raise ValidationError(
+                f"The post is not shown any more ({post.get_status_display().lower()}), so "
+                "there is nothing to hide. Keep it to close the reports.",
+                code="not_hideable",
+            ) from error
     elif resolution == Flag.Resolution.WARNED:
         _queue_warning(post, flags, note=reason)
     now = timezone.now()
@@ -157,25 +152,13 @@ def forum_settings_update(*, actor, community: Community, hold_first_posts: bool
     return forum_settings
 
 
-def _check_category_name(community: Community, name: str, *, exclude_pk: int | None) -> str:
-    name = name.strip()
-    if not name:
-        raise ValidationError("Give the category a name.")
-    same = Category.objects.filter(community=community, name__iexact=name)
-    if exclude_pk is not None:
-        same = same.exclude(pk=exclude_pk)
-    if same.exists():
-        raise ValidationError("There is already a category with that name.")
-    return name
-
-
 @transaction.atomic
 def category_update(*, actor, category: Category, name: str, description: str = "") -> Category:
     """Rename or describe a category. Its address (slug) stays, so links and feeds keep
     working."""
     community = category.community
     _require_moderator(actor, community, "Only facilitators manage categories.")
-    category.name = _check_category_name(community, name, exclude_pk=category.pk)
+    category.name = services.category_name_check(community, name, exclude_pk=category.pk)
     category.description = description.strip()[:300]
     category.save(update_fields=["name", "description"])
     return category
@@ -215,10 +198,214 @@ def category_delete(*, actor, category: Category) -> None:
         .filter(community=community)
         .values_list("pk", flat=True)
     )
-    if Thread.objects.filter(category=category).exists():
+    if Thread.objects.filter(category=category).exclude(status=Thread.Status.MERGED).exists():
         raise ValidationError(
             f"“{category.name}” still has threads. Move them to another category first."
         )
     if len(siblings) <= 1:
         raise ValidationError("The forum needs at least one category.")
+    # Merged threads are only forwarding addresses: they follow the thread they lead to
+    # (never in this category: it has no other threads), or go if that thread is gone.
+    merged = Thread.objects.filter(category=category, status=Thread.Status.MERGED)
+    merged.filter(merged_into__isnull=False).update(
+        category_id=Subquery(
+            Thread.objects.filter(pk=OuterRef("merged_into_id")).values("category_id")[:1]
+        )
+    )
+    merged.delete()
     category.delete()
+
+
+# --- Merging and splitting threads --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What merging `source` into `target` does, shown to the facilitator before they merge."""
+
+    source: Thread
+    target: Thread
+    post_count: int  # every post of the source, whatever its status
+    earlier_count: int  # of those, the posts not newer than the target's opening post
+    answer_moves: bool  # the target has no accepted answer: the source's becomes its answer
+    answer_dropped: bool  # both have one: the target keeps its own
+
+
+def thread_merge_check(*, actor, source: Thread, target: Thread) -> MergePlan:
+    """Whether `source` may be merged into `target`, and what that would do. Changes nothing.
+
+    PermissionDenied for people who may not merge; ValidationError, in plain English, for a
+    merge that cannot happen (a source already merged has the code "already_merged")."""
+    require(
+        permissions.can_merge_or_split_thread(actor, source), "Only facilitators merge threads."
+    )
+    if source.pk == target.pk:
+        raise ValidationError("That is this thread. Choose the thread it repeats.")
+    if target.community_id != source.community_id:
+        raise ValidationError(
+            "That thread is in another community: threads can only be merged within one community."
+        )
+    if source.status == Thread.Status.MERGED:
+        raise ValidationError(
+            "This thread has already been merged into another thread.", code="already_merged"
+        )
+    if source.status != Thread.Status.PUBLISHED:
+        raise ValidationError(
+            f"This thread is not published ({source.get_status_display().lower()}): only "
+            "published threads can be merged."
+        )
+    if target.status == Thread.Status.MERGED:
+        raise ValidationError(
+            f"“{target.title}” has itself been merged into another thread. Merge into that "
+            "thread instead."
+        )
+    if target.status != Thread.Status.PUBLISHED:
+        raise ValidationError(
+            f"“{target.title}” is not published ({target.get_status_display().lower()}): "
+            "only a published thread can take another thread's posts."
+        )
+    opening = target.opening_post()
+    counting = {"total": Count("pk")}
+    if opening is not None:
+        counting["earlier"] = Count("pk", filter=Q(created_at__lte=opening.created_at))
+    counts = Post.objects.filter(thread=source).aggregate(**counting)
+    return MergePlan(
+        source=source,
+        target=target,
+        post_count=counts["total"],
+        earlier_count=counts.get("earlier", 0),
+        answer_moves=bool(source.answer_id and not target.answer_id),
+        answer_dropped=bool(source.answer_id and target.answer_id),
+    )
+
+
+@transaction.atomic
+def thread_merge(*, actor, source: Thread, target: Thread) -> Thread:
+    """Merge `source`, a duplicate, into `target`, a published thread of the same community.
+    Returns the target.
+
+    Both thread rows are locked in pk order (two merges of one pair, either way round, queue
+    instead of deadlocking), then checked again: a second request finds the source merged.
+    Every post of the source moves, keeping its created_at, so the two threads' posts
+    interleave by time and the source's opening post becomes a reply; only posts not newer
+    than the target's opening post are re-dated to follow it (in their order), so the
+    target's question stays first. Flags, reactions, mentions, bookmarks and revisions belong
+    to posts and move with them. The source's watchers watch the target (once each); its read
+    markers go. The target keeps its accepted answer, or takes the source's if it had none.
+    The source becomes MERGED with `merged_into` set (threads merged into it earlier now point
+    at the target too): it leaves every list and its address leads to the target. The
+    source's author is told where their question went (`forums.notifications.thread_merged`).
+    """
+    require(
+        permissions.can_merge_or_split_thread(actor, source), "Only facilitators merge threads."
+    )
+    locked = {
+        thread.pk: thread
+        for thread in Thread.objects.select_for_update()
+        .filter(pk__in=[source.pk, target.pk])
+        .order_by("pk")
+    }
+    if source.pk not in locked or target.pk not in locked:
+        raise ValidationError("That thread no longer exists.")
+    merging, into = locked[source.pk], locked[target.pk]
+    merging.community = source.community
+    if into.community_id == merging.community_id:
+        into.community = source.community
+    plan = thread_merge_check(actor=actor, source=merging, target=into)
+    question = merging.opening_post()
+
+    if plan.earlier_count:
+        opening_at = into.opening_post().created_at
+        earlier = list(
+            Post.objects.filter(thread=merging, created_at__lte=opening_at).order_by(
+                "created_at", "pk"
+            )
+        )
+        for step, post in enumerate(earlier, start=1):
+            post.created_at = opening_at + timedelta(microseconds=step)
+        Post.objects.bulk_update(earlier, ["created_at"])
+    Post.objects.filter(thread=merging).update(thread=into)
+
+    target_watchers = Watch.objects.filter(thread=into).values("user_id")
+    Watch.objects.filter(thread=merging).exclude(user_id__in=target_watchers).update(thread=into)
+    Watch.objects.filter(thread=merging).delete()
+    ThreadRead.objects.filter(thread=merging).delete()
+
+    if plan.answer_moves:
+        into.answer_id = merging.answer_id
+    merging.answer = None
+    Thread.objects.filter(merged_into=merging).update(merged_into=into)
+    merging.status = Thread.Status.MERGED
+    merging.merged_into = into
+    merging.save(update_fields=["status", "merged_into"])
+    services.thread_refresh_stats(into)
+    services.thread_refresh_stats(merging)
+    if question is not None:
+        notifications.thread_merged(merging, question, actor)
+    return into
+
+
+@transaction.atomic
+def thread_split(
+    *, actor, thread: Thread, post_ids: Iterable[int], title: str, category: Category
+) -> Thread:
+    """Move replies of `thread` into a new published thread titled `title` in `category` (of the
+    same community). Returns the new thread.
+
+    The earliest chosen reply opens the new thread: its author becomes the thread's author
+    (`as_team` copied) and the thread is dated as that post, so nothing looks new and no digest
+    repeats it; the other replies follow by time. Only replies on show can move, never the
+    opening post. The people whose replies moved watch the new thread (replying made them
+    watch the old one). Both threads are recounted; an accepted answer that moved is no longer
+    the old thread's answer (nor the new one's: it answered another question). The thread row
+    is locked first, so two splits of one thread go one after the other.
+    """
+    require(
+        permissions.can_merge_or_split_thread(actor, thread), "Only facilitators split threads."
+    )
+    if category.community_id != thread.community_id:
+        raise ValidationError("Choose one of this community's categories.")
+    title = title.strip()
+    if not title:
+        raise ValidationError("Give the new thread a title.")
+    ids = {int(pk) for pk in post_ids}
+    if not ids:
+        raise ValidationError("Choose at least one reply to move.")
+    locked = Thread.objects.select_for_update().filter(pk=thread.pk).first()
+    if locked is None or locked.status != Thread.Status.PUBLISHED:
+        raise ValidationError("Only published threads can be split.")
+    locked.community = thread.community
+    opening = locked.opening_post()
+    if opening is not None and opening.pk in ids:
+        raise ValidationError(
+            "The opening post starts this thread, so it cannot be moved. Choose replies only."
+        )
+    posts = list(Post.objects.filter(thread=locked, pk__in=ids).order_by("created_at", "pk"))
+    if len(posts) != len(ids):
+        raise ValidationError(
+            "Some of the chosen posts are not in this thread (any more). Choose again."
+        )
+    if any(post.status != Post.Status.VISIBLE for post in posts):
+        raise ValidationError(
+            "Only replies on show can be moved. Restore or approve the others first."
+        )
+    first = posts[0]
+    new_thread = Thread.objects.create(
+        community=thread.community,
+        category=category,
+        title=title[:200],
+        author_id=first.author_id,
+        as_team=first.as_team,
+        status=Thread.Status.PUBLISHED,
+        created_at=first.created_at,
+        last_activity_at=first.created_at,
+    )
+    Post.objects.filter(pk__in=ids).update(thread=new_thread)
+    Watch.objects.bulk_create(
+        [Watch(user_id=author_id, thread=new_thread) for author_id in {p.author_id for p in posts}]
+    )
+    if locked.answer_id in ids:
+        locked.answer = None
+    services.thread_refresh_stats(new_thread)
+    services.thread_refresh_stats(locked)
+    return new_thread

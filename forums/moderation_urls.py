@@ -32,6 +32,8 @@ urlpatterns = [
     ),
     path("t/<int:thread_id>/state/", views.ThreadStateView.as_view(), name="thread-state"),
     path("t/<int:thread_id>/move/", views.ThreadMoveView.as_view(), name="thread-move"),
+    path("t/<int:thread_id>/merge/", views.ThreadMergeView.as_view(), name="thread-merge"),
+    path("t/<int:thread_id>/split/", views.ThreadSplitView.as_view(), name="thread-split"),
     path(
         "t/<int:thread_id>/publish/",
         views.ScheduledThreadPublishView.as_view(),

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities import permissions as community_permissions
-from communities.models import Community, Membership
+from communities.models import Community
 from copsite.markup import plain_excerpt
 from notifications.events import event_handler, event_record
 from notifications.models import Notification
-from notifications.notify import Target, notify, recipients_who_may_read
+from notifications.notify import Target, notify
 from notifications.targets import TargetView, target_describer
 
 from .models import Flag, Mention, Post, Thread, Watch
@@ -34,6 +34,15 @@ def post_published(post: Post) -> None:
     )
 
 
+def mentions_added(post: Post, revision) -> None:
+    """An edit named people the post had not named before (one event per edit)."""
+    event_record(
+        kind="forum.mentions_added",
+        key=f"forum-mention-{post.pk}-{revision.pk}",
+        payload={"post_id": post.pk},
+    )
+
+
 def answer_accepted(thread: Thread, post: Post, actor) -> None:
     event_record(
         kind="forum.answer_accepted",
@@ -47,6 +56,15 @@ def reaction_added(reaction) -> None:
         kind="forum.reaction_added",
         key=f"forum-reaction-{reaction.pk}",
         payload={"post_id": reaction.post_id, "actor_id": reaction.user_id},
+    )
+
+
+def thread_merged(source: Thread, opening_post: Post, actor) -> None:
+    """A facilitator merged `source` into another thread; `opening_post` was its question."""
+    event_record(
+        kind="forum.thread_merged",
+        key=f"forum-merged-{source.pk}",
+        payload={"post_id": opening_post.pk, "author_id": source.author_id, "actor_id": actor.pk},
     )
 
 
@@ -89,6 +107,32 @@ def _quoted_authors(post: Post) -> set[int]:
     )
 
 
+def _tell(post: Post, groups: list[tuple[str, set[int]]]) -> None:
+    """Notify each group about `post`, each person once (for the first group they are in),
+    only people who may read the community now, never the author. The post's mentions not
+    yet delivered are told first and then marked delivered. Runs in the event's transaction:
+    the mention rows stay locked until it commits, so two events never tell someone twice."""
+    mentioned = set(
+        Mention.objects.select_for_update()
+        .filter(post=post, notified_at__isnull=True)
+        .values_list("user_id", flat=True)
+    )
+    groups = [(Kind.MENTION, mentioned), *groups]
+    everyone = set().union(*(people for _, people in groups)) - {post.author_id}
+    readers = community_permissions.user_ids_who_can_read(everyone, post.thread.community)
+    target = _target(post)
+    actor = None if post.as_team else post.author_id
+    already: set[int] = set()
+    for kind, people in groups:
+        chosen = (people & readers) - already
+        notify(recipient_ids=chosen, kind=kind, target=target, actor_id=actor)
+        already |= chosen
+    # Only the rows read above: a mention an edit records meanwhile comes with its own event.
+    Mention.objects.filter(post=post, user_id__in=mentioned, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+
+
 @event_handler("forum.post_published")
 def on_post_published(payload: dict) -> None:
     post = _shown_post(payload["post_id"])
@@ -96,11 +140,6 @@ def on_post_published(payload: dict) -> None:
         return
     thread = post.thread
     opening = not Post.objects.filter(thread=thread, created_at__lt=post.created_at).exists()
-    mentioned = set(
-        Mention.objects.filter(post=post, notified_at__isnull=True).values_list(
-            "user_id", flat=True
-        )
-    )
     replied_to = set() if opening else {thread.author_id}
     quoted = _quoted_authors(post)
     watchers = set(Watch.objects.filter(thread=thread).values_list("user_id", flat=True))
@@ -108,21 +147,15 @@ def on_post_published(payload: dict) -> None:
         watchers |= set(
             Watch.objects.filter(category_id=thread.category_id).values_list("user_id", flat=True)
         )
-    everyone = (mentioned | replied_to | quoted | watchers) - {post.author_id}
-    readers = recipients_who_may_read(everyone, thread.community)
-    target = _target(post)
-    actor = None if post.as_team else post.author_id
-    already: set[int] = set()
-    for kind, people in (
-        (Kind.MENTION, mentioned),
-        (Kind.REPLY, replied_to),
-        (Kind.QUOTE, quoted),
-        (Kind.WATCHED, watchers),
-    ):
-        chosen = (people & readers) - already
-        notify(recipient_ids=chosen, kind=kind, target=target, actor_id=actor)
-        already |= chosen
-    Mention.objects.filter(post=post).update(notified_at=timezone.now())
+    _tell(post, [(Kind.REPLY, replied_to), (Kind.QUOTE, quoted), (Kind.WATCHED, watchers)])
+
+
+@event_handler("forum.mentions_added")
+def on_mentions_added(payload: dict) -> None:
+    """People an edit named: told like those named when the post was published."""
+    post = _shown_post(payload["post_id"])
+    if post is not None:
+        _tell(post, [])
 
 
 @event_handler("forum.answer_accepted")
@@ -130,7 +163,7 @@ def on_answer_accepted(payload: dict) -> None:
     post = _shown_post(payload["post_id"])
     if post is None or post.thread.answer_id != post.pk:
         return
-    readers = recipients_who_may_read({post.author_id}, post.thread.community)
+    readers = community_permissions.user_ids_who_can_read({post.author_id}, post.thread.community)
     notify(
         recipient_ids=readers, kind=Kind.ANSWER, target=_target(post), actor_id=payload["actor_id"]
     )
@@ -141,7 +174,7 @@ def on_reaction_added(payload: dict) -> None:
     post = _shown_post(payload["post_id"])
     if post is None:
         return
-    readers = recipients_who_may_read({post.author_id}, post.thread.community)
+    readers = community_permissions.user_ids_who_can_read({post.author_id}, post.thread.community)
     notify(
         recipient_ids=readers,
         kind=Kind.REACTION,
@@ -150,11 +183,19 @@ def on_reaction_added(payload: dict) -> None:
     )
 
 
-def _moderator_ids(community: Community) -> set[int]:
-    return set(
-        Membership.objects.filter(
-            community=community, role__in=("facilitator", "owner")
-        ).values_list("user_id", flat=True)
+@event_handler("forum.thread_merged")
+def on_thread_merged(payload: dict) -> None:
+    """The merged thread's author hears where their question went (its post, now in the other
+    thread), unless they merged it themselves or it was started as the team."""
+    post = _shown_post(payload["post_id"])
+    if post is None or post.as_team or post.author_id != payload["author_id"]:
+        return
+    readers = community_permissions.user_ids_who_can_read({post.author_id}, post.thread.community)
+    notify(
+        recipient_ids=readers,
+        kind=Kind.THREAD_MERGED,
+        target=_target(post),
+        actor_id=payload["actor_id"],
     )
 
 
@@ -176,7 +217,7 @@ def on_flag_created(payload: dict) -> None:
         community_id=thread.community_id,
     )
     notify(
-        recipient_ids=_moderator_ids(thread.community),
+        recipient_ids=community_permissions.moderator_ids(thread.community),
         kind=Kind.FLAG,
         target=target,
         actor_id=flag.reporter_id,

@@ -48,6 +48,8 @@ def can_view_thread(user, thread: Thread) -> bool:
         return False
     if thread.status == Thread.Status.PUBLISHED:
         return True
+    if thread.status == Thread.Status.MERGED:
+        return False  # nothing left to see: its address leads to `merged_into`
     return thread.author_id == getattr(user, "pk", None) or community_permissions.can_moderate(
         user, thread.community
     )
@@ -73,8 +75,14 @@ def filter_posts_on_thread_page(queryset: QuerySet, user, community: Community) 
     return queryset.filter(shown)
 
 
-def get_thread_for_user_or_404(user, community: Community, thread_id: int) -> Thread:
-    """The thread, or 404; the community must already come from the access module."""
+def get_thread_for_user_or_404(
+    user, community: Community, thread_id: int, *, merged: bool = False
+) -> Thread:
+    """The thread, or 404; the community must already come from the access module.
+
+    With `merged=True` a merged thread comes back too (status MERGED, `merged_into_id` set)
+    for anyone who may read the community, so the caller can send them where its posts went.
+    """
     community_permissions.require_read(user, community)
     thread = (
         Thread.objects.select_related("category", "author", "answer__author")
@@ -84,6 +92,8 @@ def get_thread_for_user_or_404(user, community: Community, thread_id: int) -> Th
     if thread is None:
         raise Http404("No such thread")
     thread.community = community
+    if merged and thread.status == Thread.Status.MERGED and thread.merged_into_id:
+        return thread
     if not can_view_thread(user, thread):
         raise Http404("No such thread")
     return thread
@@ -120,7 +130,9 @@ def can_start_thread(user, community: Community) -> bool:
 
 
 def can_reply(user, thread: Thread) -> bool:
-    if not can_start_thread(user, thread.community):
+    """Only published threads take replies: a reply to a scheduled or held thread would become
+    older than its opening post once that is published, and take its place."""
+    if thread.status != Thread.Status.PUBLISHED or not can_start_thread(user, thread.community):
         return False
     return thread.accepts_replies or can_moderate(user, thread.community)
 
@@ -148,16 +160,22 @@ def can_delete_post(user, post: Post) -> bool:
 
 
 def can_mark_answer(user, thread: Thread) -> bool:
-    if not community_permissions.can_post(user, thread.community):
+    """The thread's author while they may post, unless the thread is locked; facilitators."""
+    if not can_start_thread(user, thread.community):
         return False
-    return thread.author_id == getattr(user, "pk", None) or can_moderate(user, thread.community)
+    if can_moderate(user, thread.community):
+        return True
+    return thread.author_id == getattr(user, "pk", None) and not thread.is_locked
 
 
 def can_react(user, post: Post) -> bool:
+    """Anyone who may post, on others' visible posts; in a locked thread only facilitators."""
+    community = post.thread.community
     return (
         post.status == Post.Status.VISIBLE
         and post.author_id != getattr(user, "pk", None)
-        and can_start_thread(user, post.thread.community)
+        and can_start_thread(user, community)
+        and (not post.thread.is_locked or can_moderate(user, community))
     )
 
 
@@ -168,6 +186,12 @@ def can_close_thread(user, thread: Thread) -> bool:
     return thread.author_id == getattr(user, "pk", None) and can_start_thread(
         user, thread.community
     )
+
+
+def can_merge_or_split_thread(user, thread: Thread) -> bool:
+    """Merging a thread into another of its community, or splitting replies off into a new
+    one: the community's facilitators and site staff."""
+    return can_moderate(user, thread.community)
 
 
 def can_change_thread_state(user, thread: Thread, field: str) -> bool:

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from communities.models import Community, Membership, Role
+from copsite.markup import mention_markdown
 
 from .models import (
     Bookmark,
@@ -480,7 +481,7 @@ def _opening_body(rng: random.Random, fill: dict[str, str]) -> str:
 
 def _reply_body(rng: random.Random, opening: str, mention: tuple[int, str] | None) -> str:
     """A reply; `mention` (id, name) starts it with a mention as the mention picker writes it."""
-    prefix = f"@[{mention[1]}](/people/{mention[0]}/) " if mention else ""
+    prefix = mention_markdown(mention[1], mention[0]) + " " if mention else ""
     roll = rng.random()
     if roll < 0.25:
         return prefix + rng.choice(SHORT_REPLIES)
@@ -755,11 +756,13 @@ def refresh_denormalised(communities: Sequence[Community]) -> None:
     `services.thread_refresh_stats` does one thread at a time), then move each community's
     `last_activity_at` forward to its latest published activity. A handful of UPDATEs."""
     visible = Post.objects.filter(thread=OuterRef("pk"), status=Post.Status.VISIBLE).order_by()
-    count = visible.values("thread").annotate(n=Count("pk")).values("n")
+    opening = Post.objects.opening(OuterRef("thread"))
+    replies = visible.exclude(pk=Subquery(opening.values("pk")))
+    count = replies.values("thread").annotate(n=Count("pk")).values("n")
     newest = visible.order_by("-created_at", "-pk")
     threads = Thread.objects.filter(community__in=communities)
     threads.update(
-        reply_count=Greatest(Coalesce(Subquery(count), Value(0)) - 1, Value(0)),
+        reply_count=Coalesce(Subquery(count), Value(0)),
         last_post=Subquery(newest.values("pk")[:1]),
     )
     threads.update(

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
 from communities import permissions as community_permissions
 from communities.models import Community, Membership
-from copsite import ratelimit
+from copsite import posting
 from copsite.markup import mentioned_user_ids
 
 from . import notifications, permissions
@@ -50,38 +49,59 @@ def categories_create_defaults(community: Community) -> None:
         )
 
 
+def category_name_check(community: Community, name: str, *, exclude_pk: int | None = None) -> str:
+    """The name stripped, or ValidationError if it is empty or another category of the
+    community already has it (ignoring case). `exclude_pk` is the category being renamed."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Give the category a name.")
+    same = Category.objects.filter(community=community, name__iexact=name)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if same.exists():
+        raise ValidationError("There is already a category with that name.")
+    return name
+
+
+def _free_category_slug(community: Community, name: str) -> str:
+    """A slug from the name that no category of the community has yet: "name", "name-2"…
+    (a renamed category keeps its slug, so another name can lead to the same one)."""
+    base = slugify(name)[:80] or "category"
+    taken = set(
+        Category.objects.filter(community=community, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        suffix = f"-{number}"
+        slug = base[: 80 - len(suffix)] + suffix
+    return slug
+
+
 @transaction.atomic
 def category_create(*, actor, community: Community, name: str, description: str = "") -> Category:
     require(permissions.can_moderate(actor, community), "Only facilitators manage categories.")
-    slug = slugify(name)[:80] or "category"
-    if Category.objects.filter(community=community, slug=slug).exists():
-        raise ValidationError("There is already a category with that name.")
+    # Lock the community's categories so two creates cannot both take a name or slug.
+    list(Category.objects.select_for_update().filter(community=community).values_list("pk"))
+    name = category_name_check(community, name)
     position = Category.objects.filter(community=community).count()
     return Category.objects.create(
-        community=community, name=name, slug=slug, description=description, position=position
+        community=community,
+        name=name,
+        slug=_free_category_slug(community, name),
+        description=description,
+        position=position,
     )
 
 
 def _check_rate_limit(actor) -> None:
-    if not ratelimit.hit(
-        f"post:{actor.pk}", limit=settings.COPSITE_POSTS_PER_MINUTE, period_seconds=60
-    ):
-        raise ValidationError(
-            "You are posting very quickly. Wait a minute and send it again: "
-            "what you wrote is still here."
-        )
+    posting.check_rate_limit(actor)
 
 
 def _check_body(body: str) -> str:
-    body = body.strip()
-    if not body:
-        raise ValidationError("Write something before sending.")
-    if len(body) > settings.COPSITE_MAX_POST_LENGTH:
-        raise ValidationError(
-            f"Posts can be at most {settings.COPSITE_MAX_POST_LENGTH:,} characters; "
-            f"this one has {len(body):,}."
-        )
-    return body
+    return posting.check_body(body, noun="Posts")
 
 
 def _should_hold(actor, community: Community) -> bool:
@@ -113,11 +133,15 @@ def mentions_record(post: Post, community: Community) -> None:
 
 
 def thread_refresh_stats(thread: Thread) -> None:
-    """Recount replies and the last post from the rows themselves (no drift)."""
+    """Recount replies and the last post from the rows themselves (no drift).
+
+    Replies are the visible posts other than the opening post (the first by created_at, pk,
+    whatever its status: hiding or deleting the question leaves the replies' count alone).
+    Caller holds a row lock on the thread, so concurrent writes recount one after another."""
+    opening = Post.objects.opening(thread).values("pk")
     visible = Post.objects.filter(thread=thread, status=Post.Status.VISIBLE)
     last = visible.order_by("-created_at", "-pk").first()
-    stats = visible.aggregate(count=Count("pk"))
-    thread.reply_count = max(stats["count"] - 1, 0)
+    thread.reply_count = visible.exclude(pk__in=opening).count()
     thread.last_post = last
     if last:
         thread.last_activity_at = max(last.created_at, thread.created_at)
@@ -226,6 +250,8 @@ def post_reply(
     locked_thread = Thread.objects.select_for_update().get(pk=thread.pk)
     locked_thread.community = thread.community
     if not permissions.can_reply(actor, locked_thread):
+        if locked_thread.status != Thread.Status.PUBLISHED:
+            raise ValidationError("This thread is not published yet: it takes replies once it is.")
         if locked_thread.is_locked:
             raise ValidationError("This thread is locked: nobody can reply to it.")
         if locked_thread.is_closed:
@@ -263,11 +289,11 @@ def post_edit(*, actor, post: Post, body: str, title: str | None = None) -> Post
     require(permissions.can_edit_post(actor, post), "You cannot edit this post.")
     body = _check_body(body)
     thread = post.thread
-    is_first = not Post.objects.filter(thread=thread, created_at__lt=post.created_at).exists()
+    is_first = post.pk in Post.objects.opening(thread).values_list("pk", flat=True)
     new_title = title.strip()[:200] if (title and is_first) else None
     if body == post.body and (new_title is None or new_title == thread.title):
         return post
-    PostRevision.objects.create(
+    revision = PostRevision.objects.create(
         post=post, body=post.body, title=thread.title if is_first else "", edited_by=actor
     )
     post.body = body
@@ -277,15 +303,35 @@ def post_edit(*, actor, post: Post, body: str, title: str | None = None) -> Post
         thread.title = new_title
         thread.save(update_fields=["title"])
     mentions_record(post, thread.community)
+    if (
+        post.status == Post.Status.VISIBLE
+        and thread.status == Thread.Status.PUBLISHED
+        and Mention.objects.filter(post=post, notified_at__isnull=True).exists()
+    ):
+        # Held posts and unpublished threads tell the people they mention when they appear.
+        notifications.mentions_added(post, revision)
     return post
 
 
-def _set_status(post: Post, status: str, *, actor, reason: str = "") -> Post:
+def _lock_thread(post: Post) -> Thread:
+    """The post's thread, re-read under a row lock (as a reply takes it) and set on the post."""
+    community = post.thread.community
+    thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+    thread.community = community
+    post.thread = thread
+    return thread
+
+
+def _set_status(
+    post: Post, status: str, *, actor, reason: str = "", thread: Thread | None = None
+) -> Post:
+    """Change a post's status and recount its thread; `thread`, if given, is already locked."""
+    thread = thread or _lock_thread(post)
     post.status = status
     post.moderated_by = actor
     post.moderation_reason = reason.strip()[:500]
     post.save(update_fields=["status", "moderated_by", "moderation_reason"])
-    thread_refresh_stats(post.thread)
+    thread_refresh_stats(thread)
     return post
 
 
@@ -295,34 +341,72 @@ def post_delete(*, actor, post: Post) -> Post:
     return _set_status(post, Post.Status.DELETED, actor=actor)
 
 
+# Hiding again only changes the reason; held, deleted and rejected posts are not on show.
+HIDEABLE = (Post.Status.VISIBLE, Post.Status.HIDDEN)
+# Held and rejected posts were never approved: only approving shows them.
+RESTORABLE = (Post.Status.HIDDEN, Post.Status.DELETED)
+
+
+def post_check_hideable(post: Post) -> None:
+    """ValidationError (code "not_hideable") unless the post is on show (or hidden already)."""
+    if post.status not in HIDEABLE:
+        raise ValidationError("Only posts on show can be hidden.", code="not_hideable")
+
+
+def post_check_restorable(post: Post) -> None:
+    """ValidationError (code "not_restorable") unless the post is hidden or deleted."""
+    if post.status not in RESTORABLE:
+        raise ValidationError(
+            "Only hidden or deleted posts can be restored.", code="not_restorable"
+        )
+
+
+def _lock_and_reread(post: Post) -> Thread:
+    """Lock the post's thread (every status change takes that lock), then re-read the post's
+    status, so the checks see what another request may just have written."""
+    thread = _lock_thread(post)
+    post.refresh_from_db(fields=["status"])
+    return thread
+
+
 @transaction.atomic
 def post_restore(*, actor, post: Post) -> Post:
     require(permissions.can_moderate(actor, post.thread.community), "Only facilitators restore.")
-    return _set_status(post, Post.Status.VISIBLE, actor=actor)
+    thread = _lock_and_reread(post)
+    post_check_restorable(post)
+    return _set_status(post, Post.Status.VISIBLE, actor=actor, thread=thread)
 
 
 @transaction.atomic
 def post_hide(*, actor, post: Post, reason: str) -> Post:
     require(permissions.can_moderate(actor, post.thread.community), "Only facilitators hide.")
+    thread = _lock_and_reread(post)
+    post_check_hideable(post)
     if not reason.strip():
         raise ValidationError("Give a reason: the author and readers see it.")
-    return _set_status(post, Post.Status.HIDDEN, actor=actor, reason=reason)
+    return _set_status(post, Post.Status.HIDDEN, actor=actor, reason=reason, thread=thread)
 
 
 @transaction.atomic
 def post_approve(*, actor, post: Post) -> Post:
-    """Approve a held post (and its thread, if it opened one)."""
+    """Approve a held post (and its thread, if it opened one), dated now: readers see it as
+    new, the thread moves up the list and a digest counts the thread from now."""
     community = post.thread.community
     require(permissions.can_moderate(actor, community), "Only facilitators approve posts.")
     if post.status != Post.Status.HELD:
         raise ValidationError("That post is no longer waiting for approval.")
-    thread = post.thread
+    thread = _lock_thread(post)
+    now = timezone.now()
     if thread.status == Thread.Status.HELD:
+        # A held thread takes no replies, so its opening post stays first.
         thread.status = Thread.Status.PUBLISHED
-        thread.save(update_fields=["status"])
-    _set_status(post, Post.Status.VISIBLE, actor=actor)
+        thread.created_at = now
+        thread.save(update_fields=["status", "created_at"])
+    post.created_at = now
+    post.save(update_fields=["created_at"])
+    _set_status(post, Post.Status.VISIBLE, actor=actor, thread=thread)
     mentions_record(post, community)
-    community_touch(community, timezone.now())
+    community_touch(community, now)
     notifications.post_published(post)
     return post
 
@@ -344,11 +428,11 @@ def post_reject(*, actor, post: Post, reason: str = "") -> Post:
 @transaction.atomic
 def answer_mark(*, actor, thread: Thread, post: Post | None) -> Thread:
     """Mark `post` as the thread's answer, or clear it with None."""
-    require(permissions.can_mark_answer(actor, thread), "Only the thread's author can do that.")
+    require(permissions.can_mark_answer(actor, thread), "You cannot mark this thread's answer.")
     if post is not None:
         if post.thread_id != thread.pk or post.status != Post.Status.VISIBLE:
             raise ValidationError("Choose a reply in this thread.")
-        if Post.objects.filter(thread=thread).order_by("created_at", "pk").first() == post:
+        if thread.opening_post() == post:
             raise ValidationError("The question itself cannot be its answer.")
     thread.answer = post
     thread.save(update_fields=["answer"])
@@ -464,6 +548,30 @@ def posting_ban_lift(*, actor, community: Community, user: User) -> None:
     permissions.forget_posting_bans(user)
 
 
+def thread_publish(thread: Thread, when: datetime | None = None) -> Thread:
+    """Publish a scheduled thread the caller has locked (select_for_update). Left at None,
+    `when` keeps the date it was scheduled for (its time has come); given, the thread and
+    its opening post are dated `when` (published early, by hand). Records the opening
+    post's mentions, tells its readers and moves the community's activity forward."""
+    thread.status = Thread.Status.PUBLISHED
+    fields = ["status"]
+    if when is not None:
+        thread.publish_at = None
+        thread.created_at = when
+        thread.last_activity_at = when
+        fields += ["publish_at", "created_at", "last_activity_at"]
+    thread.save(update_fields=fields)
+    first = thread.opening_post()
+    if first:
+        if when is not None:
+            first.created_at = when
+            first.save(update_fields=["created_at"])
+        mentions_record(first, thread.community)
+        notifications.post_published(first)
+    community_touch(thread.community, thread.created_at)
+    return thread
+
+
 def threads_publish_due(now: datetime | None = None) -> int:
     """Publish scheduled threads whose time has come (beat runs this every minute)."""
     now = now or timezone.now()
@@ -480,12 +588,6 @@ def threads_publish_due(now: datetime | None = None) -> int:
             )
             if thread is None:
                 continue
-            thread.status = Thread.Status.PUBLISHED
-            thread.save(update_fields=["status"])
-            first = thread.posts.order_by("created_at", "pk").first()
-            if first:
-                mentions_record(first, thread.community)
-                notifications.post_published(first)
-            community_touch(thread.community, thread.created_at)
+            thread_publish(thread)
             published += 1
     return published

@@ -2,7 +2,9 @@
 
 from django.urls import include, path
 
-from .feeds import AtomFeed, PersonalAllFeed, PersonalCategoryFeed, PersonalCommunityFeed
+from copsite.feeds import AtomFeed
+
+from .feeds import PersonalAllFeed, PersonalCategoryFeed, PersonalCommunityFeed
 from .views.feeds import FeedSettingsView
 
 personal_patterns = [

@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from communities.models import Community
+from copsite.markup import plain_excerpt
 
 from .. import moderation_services, permissions, services
 from ..forms import (
@@ -28,14 +29,20 @@ from ..forms import (
     FlagResolveForm,
     ForumSettingsForm,
     HideForm,
+    MergeForm,
     MoveForm,
     PostingBanForm,
+    SplitForm,
 )
 from ..models import Category, Flag, ForumSettings, Post, PostingBan, Thread
 from .base import CommunityForumMixin
 
 QUEUE_LIMIT = 50
 BANS_PER_PAGE = 30
+# Ticked boxes do not survive a change of page without JavaScript, so replies are split one
+# page at a time; fifty covers most threads (and most tangents) in one go.
+SPLIT_PER_PAGE = 50
+SPLIT_EXCERPT_CHARACTERS = 160
 
 # --- Shared -------------------------------------------------------------------------------------
 
@@ -225,20 +232,24 @@ class PostHideView(FacilitatorMixin, View):
             request, "post_hide/index.html", {"post": post, "form": form}, status=status
         )
 
-    def _not_hideable(self, request, post) -> HttpResponseRedirect | None:
-        if post.status in moderation_services.HIDEABLE:
-            return None
-        messages.error(request, "Only posts on show can be hidden.")
+    def _refuse(self, request, post, error: ValidationError) -> HttpResponseRedirect:
+        messages.error(request, error_text(error))
         return redirect(post.get_absolute_url())
 
     def get(self, request, slug, post_id):
         post = self.post_for(request, post_id)
-        return self._not_hideable(request, post) or self._render(request, post, HideForm())
+        try:
+            services.post_check_hideable(post)
+        except ValidationError as error:
+            return self._refuse(request, post, error)
+        return self._render(request, post, HideForm())
 
     def post(self, request, slug, post_id):
         post = self.post_for(request, post_id)
-        if refused := self._not_hideable(request, post):
-            return refused
+        try:
+            services.post_check_hideable(post)
+        except ValidationError as error:
+            return self._refuse(request, post, error)
         form = HideForm(request.POST)
         if form.is_valid():
             try:
@@ -246,6 +257,8 @@ class PostHideView(FacilitatorMixin, View):
                     actor=request.user, post=post, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
+                if getattr(error, "code", None) == "not_hideable":  # nothing the form can fix
+                    return self._refuse(request, post, error)
                 form.add_error("reason", error)
             else:
                 messages.success(request, "The post is hidden. Readers see your reason instead.")
@@ -256,10 +269,11 @@ class PostHideView(FacilitatorMixin, View):
 class PostRestoreView(FacilitatorMixin, View):
     def post(self, request, slug, post_id):
         post = self.post_for(request, post_id)
-        if post.status not in (Post.Status.HIDDEN, Post.Status.DELETED):
-            messages.error(request, "Only hidden or deleted posts can be restored.")
-        else:
+        try:
             services.post_restore(actor=request.user, post=post)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
             messages.success(request, "The post is back for everyone to read.")
         return redirect_back(request, post.get_absolute_url())
 
@@ -345,6 +359,130 @@ class ThreadMoveView(FacilitatorMixin, View):
         return self._render(request, thread, form, status=400)
 
 
+class ThreadMergeView(FacilitatorMixin, View):
+    """Merge this thread (a duplicate) into another of the community's threads.
+
+    GET asks which thread; GET with `target` checks it and shows what will happen (both
+    titles, how many posts move); POST merges. A second POST, or any visit once the thread
+    is merged, goes to the thread it was merged into and says so."""
+
+    def _source(self, request, thread_id) -> Thread:
+        return permissions.get_thread_for_user_or_404(
+            request.user, self.community, thread_id, merged=True
+        )
+
+    def _render(self, request, thread, form, plan=None, status=200):
+        context = {"thread": thread, "form": form, "plan": plan}
+        return self.render_page(request, "thread_merge/index.html", context, status=status)
+
+    def _already_merged(self, request, source: Thread) -> HttpResponseRedirect:
+        messages.info(request, f"“{source.title}” has already been merged into this thread.")
+        return redirect("forums:thread", slug=self.community.slug, thread_id=source.merged_into_id)
+
+    def get(self, request, slug, thread_id):
+        source = self._source(request, thread_id)
+        if source.status == Thread.Status.MERGED:
+            return self._already_merged(request, source)
+        if "target" not in request.GET:
+            return self._render(request, source, MergeForm(community=self.community))
+        form = MergeForm(request.GET, community=self.community)
+        plan = None
+        if form.is_valid():
+            try:
+                plan = moderation_services.thread_merge_check(
+                    actor=request.user, source=source, target=form.cleaned_data["target"]
+                )
+            except ValidationError as error:
+                form.add_error("target", error)
+        return self._render(request, source, form, plan, status=200 if plan else 400)
+
+    def post(self, request, slug, thread_id):
+        source = self._source(request, thread_id)
+        if source.status == Thread.Status.MERGED:
+            return self._already_merged(request, source)
+        form = MergeForm(request.POST, community=self.community)
+        if form.is_valid():
+            try:
+                target = moderation_services.thread_merge(
+                    actor=request.user, source=source, target=form.cleaned_data["target"]
+                )
+            except ValidationError as error:
+                if getattr(error, "code", None) == "already_merged":  # a second request won
+                    source.refresh_from_db(fields=["status", "merged_into"])
+                    return self._already_merged(request, source)
+                form.add_error("target", error)
+            else:
+                messages.success(
+                    request,
+                    f"Merged “{source.title}” into this thread: its posts are here now, in "
+                    "date order, and its address leads here.",
+                )
+                return redirect(target)
+        return self._render(request, source, form, status=400)
+
+
+class ThreadSplitView(FacilitatorMixin, View):
+    """Tick replies of this thread (a page at a time) and move them into a new thread."""
+
+    def _replies(self, request, thread):
+        opening = Post.objects.opening(thread).values("pk")
+        replies = (
+            Post.objects.filter(thread=thread, status=Post.Status.VISIBLE)
+            .exclude(pk__in=opening)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+        page = Paginator(replies, SPLIT_PER_PAGE).get_page(request.GET.get("page"))
+        posts = list(page.object_list)
+        for post in posts:
+            post.excerpt = plain_excerpt(post.body, SPLIT_EXCERPT_CHARACTERS)
+        return page, posts
+
+    def _render(self, request, thread, form, page, posts, status=200):
+        context = {
+            "thread": thread,
+            "form": form,
+            "page_obj": page,
+            "rows": list(zip(posts, form["posts"].subwidgets, strict=True)),
+            "per_page": SPLIT_PER_PAGE,
+        }
+        return self.render_page(request, "thread_split/index.html", context, status=status)
+
+    def get(self, request, slug, thread_id):
+        thread = self.thread_for(request, thread_id)
+        page, posts = self._replies(request, thread)
+        form = SplitForm(
+            community=self.community, posts=posts, initial={"category": thread.category}
+        )
+        return self._render(request, thread, form, page, posts)
+
+    def post(self, request, slug, thread_id):
+        thread = self.thread_for(request, thread_id)
+        page, posts = self._replies(request, thread)
+        form = SplitForm(request.POST, community=self.community, posts=posts)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                new_thread = moderation_services.thread_split(
+                    actor=request.user,
+                    thread=thread,
+                    post_ids=data["posts"],
+                    title=data["title"],
+                    category=data["category"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                moved = len(data["posts"])
+                messages.success(
+                    request,
+                    f"Moved {moved} repl{'y' if moved == 1 else 'ies'} from “{thread.title}” "
+                    "into this new thread.",
+                )
+                return redirect(new_thread)
+        return self._render(request, thread, form, page, posts, status=400)
+
+
 class ScheduledThreadPublishView(FacilitatorMixin, View):
     def post(self, request, slug, thread_id):
         thread = self.thread_for(request, thread_id)
@@ -383,8 +521,9 @@ class ForumSettingsView(FacilitatorMixin, View):
 
     def _render(self, request, form, status=200):
         community = self.community
+        # Merged threads are forwarding addresses, not threads anyone can see or move.
         categories = Category.objects.filter(community=community).annotate(
-            thread_count=Count("threads")
+            thread_count=Count("threads", filter=~Q(threads__status=Thread.Status.MERGED))
         )
         bans = (
             PostingBan.objects.filter(community=community)
@@ -487,7 +626,8 @@ class CategoryReorderView(FacilitatorMixin, View):
 class CategoryDeleteView(FacilitatorMixin, View):
     def get(self, request, slug, category_id):
         category = self.category_for(category_id)
-        context = {"category": category, "thread_count": category.threads.count()}
+        threads = category.threads.exclude(status=Thread.Status.MERGED)
+        context = {"category": category, "thread_count": threads.count()}
         return self.render_page(request, "category_delete/index.html", context)
 
     def post(self, request, slug, category_id):

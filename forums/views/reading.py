@@ -3,8 +3,9 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -60,8 +61,16 @@ class ThreadView(CommunityForumMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.thread = permissions.get_thread_for_user_or_404(
-            request.user, self.community, kwargs["thread_id"]
+            request.user, self.community, kwargs["thread_id"], merged=True
         )
+        if self.thread.status == Thread.Status.MERGED:
+            # Its posts live in the thread it was merged into (same community): for good.
+            return HttpResponsePermanentRedirect(
+                reverse(
+                    "forums:thread",
+                    kwargs={"slug": self.community.slug, "thread_id": self.thread.merged_into_id},
+                )
+            )
         if "unread" in request.GET:
             return self._redirect_to_first_unread()
         return super().get(request, *args, **kwargs)

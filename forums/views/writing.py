@@ -42,11 +42,11 @@ class ThreadStartView(LoginRequiredMixin, CommunityForumMixin, View):
             else ThreadForm
         )
 
-    def _render(self, request, form, preview=None, status=200):
+    def _render(self, request, form, preview=None, status=200, problem=None):
         return render(
             request,
             self.template_name,
-            {"community": self.community, "form": form, "preview": preview},
+            {"community": self.community, "form": form, "preview": preview, "problem": problem},
             status=status,
         )
 
@@ -64,11 +64,11 @@ class ThreadStartView(LoginRequiredMixin, CommunityForumMixin, View):
         return self._render(request, self._form_class()(community=self.community, initial=initial))
 
     def post(self, request, slug):
-        permissions.require(
-            permissions.can_start_thread(request.user, self.community),
-            "You cannot start threads in this community.",
-        )
         form = self._form_class()(request.POST, community=self.community)
+        if not permissions.can_start_thread(request.user, self.community):
+            # Things may have changed while they typed: say why, and keep what they wrote.
+            problem = _why_no_posting(request.user, self.community, "start a thread")
+            return self._render(request, form, problem=problem, status=403)
         if _is_preview(request):
             form.is_valid()
             return self._render(
@@ -112,7 +112,11 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
     template_name = "forums/reply/index.html"
 
     def _thread(self, request, thread_id):
-        return permissions.get_thread_for_user_or_404(request.user, self.community, thread_id)
+        # A merged thread too: someone replying as it was merged is told where to post, and
+        # keeps what they wrote (`_why_no_reply`).
+        return permissions.get_thread_for_user_or_404(
+            request.user, self.community, thread_id, merged=True
+        )
 
     def _render(self, request, thread, form, preview=None, status=200, problem=None):
         return render(
@@ -173,16 +177,40 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
         return self._render(request, thread, form, status=400)
 
 
+def _why_no_posting(user, community, doing: str) -> str:
+    """Why `permissions.can_start_thread` says no, for someone who may read the community."""
+    if permissions.is_posting_banned(user, community):
+        return "A facilitator has stopped you posting in this community."
+    if not community_permissions.is_member(user, community):
+        return f"Join the community to {doing}."
+    return f"Confirm your e-mail address to {doing}."
+
+
 def _why_no_reply(user, thread) -> str:
+    if thread.status == thread.Status.MERGED:
+        return (
+            f"A facilitator has merged this thread into “{thread.merged_into.title}”, so it "
+            "takes no more replies. Copy what you wrote and reply there."
+        )
+    if thread.status != thread.Status.PUBLISHED:
+        return "This thread is not published yet: it takes replies once it is."
     if thread.is_locked:
         return "This thread is locked: nobody can reply to it."
     if thread.is_closed:
         return "This thread is closed to new replies."
-    if permissions.is_posting_banned(user, thread.community):
-        return "A facilitator has stopped you posting in this community."
-    if not community_permissions.is_member(user, thread.community):
-        return "Join the community to reply."
-    return "Confirm your e-mail address to reply."
+    return _why_no_posting(user, thread.community, "reply")
+
+
+def _why_no_edit(user, post) -> str:
+    if post.author_id != user.pk:
+        return "You cannot edit this post."
+    if post.status == Post.Status.HIDDEN:
+        return "A facilitator has hidden this post, so it cannot be edited."
+    if post.status != Post.Status.VISIBLE and post.status != Post.Status.HELD:
+        return "This post has been deleted, so it cannot be edited."
+    if post.thread.is_locked:
+        return "This thread is locked: its posts cannot be edited."
+    return _why_no_posting(user, post.thread.community, "edit your posts")
 
 
 def quote_markdown(post: Post) -> str:
@@ -195,24 +223,28 @@ class PostEditView(LoginRequiredMixin, CommunityForumMixin, View):
 
     def _post(self, request, post_id):
         post = permissions.get_post_for_user_or_404(request.user, self.community, post_id)
-        permissions.require(
-            permissions.can_edit_post(request.user, post), "You cannot edit this post."
-        )
-        post.is_first = not Post.objects.filter(
-            thread=post.thread, created_at__lt=post.created_at
-        ).exists()
+        post.is_first = post.pk in Post.objects.opening(post.thread).values_list("pk", flat=True)
         return post
 
-    def _render(self, request, post, form, preview=None, status=200):
+    def _render(self, request, post, form, preview=None, status=200, problem=None):
         return render(
             request,
             self.template_name,
-            {"community": self.community, "post": post, "form": form, "preview": preview},
+            {
+                "community": self.community,
+                "post": post,
+                "form": form,
+                "preview": preview,
+                "problem": problem,
+            },
             status=status,
         )
 
     def get(self, request, slug, post_id):
         post = self._post(request, post_id)
+        permissions.require(
+            permissions.can_edit_post(request.user, post), "You cannot edit this post."
+        )
         form = PostEditForm(
             is_first_post=post.is_first, initial={"body": post.body, "title": post.thread.title}
         )
@@ -221,6 +253,10 @@ class PostEditView(LoginRequiredMixin, CommunityForumMixin, View):
     def post(self, request, slug, post_id):
         post = self._post(request, post_id)
         form = PostEditForm(request.POST, is_first_post=post.is_first)
+        if not permissions.can_edit_post(request.user, post):
+            # Things may have changed while they typed: say why, and keep what they wrote.
+            problem = _why_no_edit(request.user, post)
+            return self._render(request, post, form, problem=problem, status=403)
         if _is_preview(request):
             form.is_valid()
             return self._render(

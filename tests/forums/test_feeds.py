@@ -34,11 +34,6 @@ CONTENT_TYPES = {
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.fixture(autouse=True)
-def _no_post_rate_limit(settings):
-    settings.COPSITE_POSTS_PER_MINUTE = 10_000
-
-
 # --- Helpers ------------------------------------------------------------------------------------
 
 
@@ -696,3 +691,40 @@ def test_a_members_only_forum_links_to_the_personal_feeds_page(client, visibilit
         page = client.get(url).content.decode()
         assert reverse("forums:feed-settings") in page
         assert public_url("rss", community) not in page
+
+
+def test_a_reply_posted_as_the_team_is_by_the_facilitation_team(client):
+    community = CommunityFactory()
+    facilitator = MembershipFactory(
+        community=community, role="facilitator", user__display_name="Fran Hidden"
+    ).user
+    thread = make_thread(community=community, title="Where do I start?")
+    services.post_reply(actor=facilitator, thread=thread, body="Read the guide.", as_team=True)
+    for fmt in FORMATS:
+        response = client.get(public_url(fmt, community))
+        assert b"Fran Hidden" not in response.content
+    parsed = fetch_feed(client, public_url("atom", community), "atom")
+    assert parsed.entries[0].author == "The facilitation team"
+
+
+def test_the_feed_settings_page_costs_the_same_queries_however_many_communities_it_lists(
+    client, django_assert_max_num_queries
+):
+    few, many = UserFactory(), UserFactory()
+    for reader, rows in ((few, 1), (many, 8)):
+        for n in range(rows):
+            community = MembershipFactory(user=reader).community
+            Category.objects.create(community=community, name=f"Extra {n}", slug=f"extra-{n}")
+        feed_token_for(reader)
+    counts = []
+    for reader, rows in ((few, 1), (many, 8)):
+        client.force_login(reader)
+        with (
+            django_assert_max_num_queries(8),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = client.get(reverse("forums:feed-settings"))
+        assert response.status_code == 200
+        assert f"Extra {rows - 1}" in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

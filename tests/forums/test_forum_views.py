@@ -2,15 +2,11 @@ import pytest
 
 from django.urls import reverse
 
+from forums import services
 from forums.models import Category, Post, Thread
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_post_rate_limit(settings):
-    settings.COPSITE_POSTS_PER_MINUTE = 10_000
 
 
 def test_every_community_gets_general_and_off_topic_categories():
@@ -126,8 +122,6 @@ def test_unread_replies_are_counted_and_jump_to_the_first_unread(client):
     reader = MembershipFactory(community=thread.community).user
     client.force_login(reader)
     client.get(thread.get_absolute_url())
-    from forums import services
-
     new_post = services.post_reply(
         actor=MembershipFactory(community=thread.community).user, thread=thread, body="Fresh"
     )
@@ -248,3 +242,95 @@ def test_a_team_thread_never_names_the_facilitator_who_wrote_it(client):
         html = client.get(url).content.decode()
         assert "Fran Hidden" not in html, url
         assert "facilitation team" in html, url
+
+
+def test_a_team_reply_accepted_as_the_answer_never_names_the_facilitator_who_wrote_it(client):
+    community = CommunityFactory()
+    facilitator = MembershipFactory(
+        community=community, role="facilitator", user=UserFactory(display_name="Fran Hidden")
+    ).user
+    thread = make_thread(community=community, title="Where do I start?")
+    reply = services.post_reply(
+        actor=facilitator, thread=thread, body="Read the guide.", as_team=True
+    )
+    services.answer_mark(actor=thread.author, thread=thread, post=reply)
+    client.force_login(MembershipFactory(community=community).user)
+    for url in (
+        thread.get_absolute_url(),
+        reverse("forums:forum", args=[community.slug]),
+        reverse("forums:latest"),
+    ):
+        html = client.get(url).content.decode()
+        assert "Fran Hidden" not in html, url
+        assert "facilitation team" in html, url
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Accepted answer" in page and "By The facilitation team" in page
+
+
+def _lock(post):
+    Thread.objects.filter(pk=post.thread_id).update(is_locked=True)
+
+
+def _hide(post):
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.HIDDEN, moderation_reason="Rude")
+
+
+def _ban(post):
+    facilitator = MembershipFactory(community=post.thread.community, role="facilitator").user
+    services.posting_ban_create(
+        actor=facilitator, community=post.thread.community, user=post.author
+    )
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (_lock, "This thread is locked"),
+        (_hide, "A facilitator has hidden this post"),
+        (_ban, "A facilitator has stopped you posting"),
+    ],
+)
+def test_an_edit_refused_because_things_changed_while_typing_says_why_and_keeps_the_text(
+    client, change, reason
+):
+    thread = make_thread(body="First words")
+    post = thread.posts.get()
+    client.force_login(thread.author)
+    url = reverse("forums:post-edit", args=[thread.community.slug, post.pk])
+    assert client.get(url).status_code == 200
+    change(post)
+    response = client.post(
+        url, {"title": "A better title", "body": "My careful rewrite", "action": "save"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert reason in html and "There is a problem" in html
+    assert "What you wrote" in html and "My careful rewrite" in html and "A better title" in html
+    post.refresh_from_db()
+    assert post.body == "First words"
+
+
+def test_a_thread_refused_because_the_author_was_banned_while_typing_keeps_the_text(client):
+    community = CommunityFactory()
+    member = MembershipFactory(community=community).user
+    facilitator = MembershipFactory(community=community, role="facilitator").user
+    client.force_login(member)
+    url = reverse("forums:thread-start", args=[community.slug])
+    assert client.get(url).status_code == 200
+    services.posting_ban_create(actor=facilitator, community=community, user=member)
+    general = Category.objects.get(community=community, slug="general")
+    response = client.post(
+        url,
+        {
+            "title": "Damp in tower blocks",
+            "category": general.pk,
+            "body": "Three paragraphs of hard-won detail",
+            "submission_key": "k1",
+            "action": "post",
+        },
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "A facilitator has stopped you posting" in html and "There is a problem" in html
+    assert "Damp in tower blocks" in html and "Three paragraphs of hard-won detail" in html
+    assert not Thread.objects.filter(community=community).exists()

@@ -9,12 +9,16 @@ import pytest
 
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from communities.models import Role, Visibility
+from forums import moderation_services as services_mod
 from forums import services
 from forums.models import (
     Category,
@@ -32,11 +36,6 @@ from tests.factories import CommunityFactory, MembershipFactory, UserFactory, ma
 pytestmark = pytest.mark.django_db
 
 OPEN, RESTRICTED, PRIVATE = Visibility.OPEN, Visibility.RESTRICTED, Visibility.PRIVATE
-
-
-@pytest.fixture(autouse=True)
-def _no_post_rate_limit(settings):
-    settings.COPSITE_POSTS_PER_MINUTE = 10_000
 
 
 # --- A community with something of everything to moderate ---------------------------------------
@@ -966,3 +965,142 @@ def test_reports_about_a_deleted_post_can_be_kept_but_not_hidden(client, scene):
     assert _status_of(scene.reply) == Post.Status.DELETED
     assert client.post(url, {"resolution": "kept"}).status_code == 302
     assert not _open_flags(scene.reply).exists()
+
+
+def test_an_approved_reply_is_dated_now_so_readers_see_it_as_new_and_the_thread_moves_up(client):
+    community = CommunityFactory()
+    thread = make_thread(community=community, title="Damp in tower blocks")
+    ForumSettings.objects.create(community=community, hold_first_posts=True)
+    held = services.post_reply(
+        actor=MembershipFactory(community=community).user, thread=thread, body="First post!"
+    )
+    later = services.post_reply(actor=thread.author, thread=thread, body="Anyone else?")
+    reader = MembershipFactory(community=community).user
+    client.force_login(reader)
+    client.get(thread.get_absolute_url())  # read up to `later`; `held` is not shown yet
+    facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
+    held.thread = thread
+    services.post_approve(actor=facilitator, post=held)
+    held.refresh_from_db()
+    thread.refresh_from_db()
+    assert held.created_at > later.created_at
+    assert thread.last_post == held and thread.last_activity_at == held.created_at
+    assert thread.reply_count == 2
+    listing = client.get(reverse("forums:forum", args=[community.slug])).content.decode()
+    assert "1 new" in listing
+
+
+def test_a_held_thread_approved_days_later_is_new_in_the_next_digest():
+    from notifications import digests
+    from tests.digest_helpers import next_digest_time
+
+    community = CommunityFactory()
+    reader = MembershipFactory(community=community).user
+    ForumSettings.objects.create(community=community, hold_first_posts=True)
+    newcomer = MembershipFactory(community=community).user
+    thread = make_thread(community=community, author=newcomer, title="Hello from a newcomer")
+    assert thread.status == Thread.Status.HELD
+    days_ago = timezone.now() - timedelta(days=3)
+    Thread.objects.filter(pk=thread.pk).update(created_at=days_ago, last_activity_at=days_ago)
+    Post.objects.filter(thread=thread).update(created_at=days_ago)
+    facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
+    post = thread.posts.get()
+    post.thread.community = community
+    services.post_approve(actor=facilitator, post=post)
+    thread.refresh_from_db()
+    post.refresh_from_db()
+    assert thread.created_at > days_ago and thread.created_at == post.created_at
+    assert thread.last_activity_at == thread.created_at
+    result = digests.digest_batch_send(digests.DAILY, [reader.pk], next_digest_time())
+    assert result.sent == 1
+    assert "Hello from a newcomer" in mail.outbox[-1].body
+
+
+# --- Rules kept by the services, whoever calls them ---------------------------------------------
+
+
+def test_a_held_post_cannot_be_hidden_and_then_restored_into_view(scene):
+    held = Post.objects.get(pk=scene.held.pk)
+    with pytest.raises(ValidationError, match="Only posts on show can be hidden"):
+        services.post_hide(actor=scene.facilitator, post=held, reason="Sneaky")
+    assert _status_of(scene.held) == Post.Status.HELD
+    with pytest.raises(ValidationError, match="Only hidden or deleted posts can be restored"):
+        services.post_restore(actor=scene.facilitator, post=held)
+    assert _status_of(scene.held) == Post.Status.HELD
+
+
+def test_a_post_hidden_elsewhere_meanwhile_is_checked_as_it_is_now(scene):
+    stale = Post.objects.get(pk=scene.reply.pk)  # read while the post was on show
+    services.post_delete(actor=scene.reply.author, post=Post.objects.get(pk=scene.reply.pk))
+    with pytest.raises(ValidationError, match="Only posts on show can be hidden"):
+        services.post_hide(actor=scene.facilitator, post=stale, reason="Advert")
+    assert _status_of(scene.reply) == Post.Status.DELETED
+
+
+def test_the_hide_page_of_a_held_post_sends_the_facilitator_back_with_the_reason(client, scene):
+    client.force_login(scene.facilitator)
+    response = client.get(scene.url("post-hide", scene.held.pk), follow=True)
+    assert "Only posts on show can be hidden" in response.content.decode()
+
+
+def test_a_new_category_cannot_take_a_name_another_category_has_been_renamed_to(scene):
+    services_mod.category_update(
+        actor=scene.facilitator, category=scene.empty_category, name="Meetups"
+    )
+    with pytest.raises(ValidationError, match="already a category with that name"):
+        services.category_create(actor=scene.facilitator, community=scene.community, name="meetups")
+    assert Category.objects.filter(community=scene.community, name__iexact="meetups").count() == 1
+
+
+def test_a_new_category_whose_slug_a_renamed_one_kept_gets_a_free_slug(client, scene):
+    # "Events" was renamed, but keeps its address (slug "events").
+    services_mod.category_update(
+        actor=scene.facilitator, category=scene.empty_category, name="Meetups"
+    )
+    events = services.category_create(
+        actor=scene.facilitator, community=scene.community, name="Events"
+    )
+    assert events.slug == "events-2" and events.name == "Events"
+    again = services.category_create(
+        actor=scene.facilitator, community=scene.community, name="Events!"
+    )
+    assert again.slug == "events-3"
+    client.force_login(scene.member)
+    assert client.get(events.get_absolute_url()).status_code == 200
+
+
+def test_a_reports_reason_with_line_breaks_counts_each_break_once(client, scene):
+    client.force_login(scene.facilitator)
+    reason = "\r\n".join(["x" * 99] * 5)  # 499 characters typed, 503 as sent
+    response = client.post(
+        scene.url("flag-resolve", scene.reply.pk), {"resolution": "hidden", "reason": reason}
+    )
+    assert response.status_code == 302
+    hidden = Post.objects.get(pk=scene.reply.pk)
+    assert hidden.status == Post.Status.HIDDEN
+    assert hidden.moderation_reason == "\n".join(["x" * 99] * 5)
+
+
+def test_the_post_history_page_costs_the_same_queries_however_many_versions(
+    client, scene, django_assert_max_num_queries
+):
+    few, many = scene.reply, scene.hidden
+    for post, rows in ((few, 1), (many, 8)):
+        for n in range(rows):
+            PostRevision.objects.create(
+                post=post,
+                body=f"Version {n}",
+                edited_by=MembershipFactory(community=scene.community).user,
+            )
+    client.force_login(scene.facilitator)
+    counts = []
+    for post, rows in ((few, 1), (many, 8)):
+        with (
+            django_assert_max_num_queries(12),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = client.get(scene.url("post-history", post.pk))
+        assert response.status_code == 200
+        assert f"Version {rows - 1}" in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -3,6 +3,9 @@ from datetime import timedelta
 import pytest
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,11 +15,6 @@ from forums.tasks import publish_scheduled_threads
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_post_rate_limit(settings):
-    settings.COPSITE_POSTS_PER_MINUTE = 10_000
 
 
 def test_a_new_members_first_post_is_held_when_the_community_asks(client):
@@ -204,3 +202,54 @@ def test_a_posting_ban_also_stops_reactions():
     post.thread.community = thread.community
     with pytest.raises(PermissionDenied):
         services.reaction_toggle(actor=member, post=post, kind="thanks")
+
+
+def test_the_reply_count_ignores_the_opening_post_even_when_it_is_hidden_or_deleted():
+    thread = make_thread(replies=2)
+    facilitator = MembershipFactory(community=thread.community, role="facilitator").user
+    opening = thread.posts.order_by("created_at", "pk").first()
+    opening.thread = thread
+    services.post_hide(actor=facilitator, post=opening, reason="Personal data")
+    thread.refresh_from_db()
+    assert thread.reply_count == 2
+    services.post_restore(actor=facilitator, post=opening)
+    services.post_delete(actor=thread.author, post=opening)
+    thread.refresh_from_db()
+    assert thread.reply_count == 2
+    services.post_reply(
+        actor=MembershipFactory(community=thread.community).user, thread=thread, body="Me too"
+    )
+    thread.refresh_from_db()
+    assert thread.reply_count == 3
+
+
+@pytest.mark.parametrize("action", ["hide", "delete", "restore"])
+def test_hiding_deleting_and_restoring_lock_the_thread_row_before_recounting(monkeypatch, action):
+    thread = make_thread(replies=1)
+    facilitator = MembershipFactory(community=thread.community, role="facilitator").user
+    reply = thread.posts.order_by("created_at", "pk").last()
+    reply.thread = thread
+    if action == "restore":
+        services.post_hide(actor=facilitator, post=reply, reason="Rude")
+    locks_taken_at = []
+    original = QuerySet.select_for_update
+
+    def spy(queryset, *args, **kwargs):
+        if queryset.model is Thread:
+            locks_taken_at.append(len(queries.captured_queries))
+        return original(queryset, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    with CaptureQueriesContext(connection) as queries:
+        if action == "hide":
+            services.post_hide(actor=facilitator, post=reply, reason="Rude")
+        elif action == "delete":
+            services.post_delete(actor=reply.author, post=reply)
+        else:
+            services.post_restore(actor=facilitator, post=reply)
+    post_written_at = next(
+        index
+        for index, query in enumerate(queries.captured_queries)
+        if query["sql"].startswith('UPDATE "forums_post"')
+    )
+    assert locks_taken_at and locks_taken_at[0] <= post_written_at
