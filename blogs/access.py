@@ -114,14 +114,6 @@ def _group(name: str) -> Group:
     return group
 
 
-def _moderator_ids(community: Community) -> set[int]:
-    return set(
-        Membership.objects.filter(community=community, role__in=MODERATOR_ROLES).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
 def _sync_editors(settings: BlogSettings) -> None:
     """The editors' group is the community's facilitators and owners, and any site staff who
     joined it through "Write a post"."""
@@ -129,7 +121,7 @@ def _sync_editors(settings: BlogSettings) -> None:
     members = group.user_set
     current = set(members.values_list("pk", flat=True))
     staff = set(members.filter(is_staff=True, is_active=True).values_list("pk", flat=True))
-    wanted = _moderator_ids(settings.community) | staff
+    wanted = community_permissions.moderator_ids(settings.community) | staff
     if current - wanted:
         members.remove(*(current - wanted))
     if wanted - current:
@@ -236,13 +228,19 @@ def blog_access_sync_member(user, community: Community) -> None:
 
 def blog_access_sync_person(user) -> None:
     """After someone's e-mail addresses or account changed: leave the writers' groups of every
-    blog they may no longer write in."""
+    blog they may no longer write in, and the editors' groups (whose members approve posts) of
+    every blog they may no longer moderate, such as staff who are staff no more."""
     community_permissions.forget_access(user)
     for settings in BlogSettings.objects.filter(writers_group__user=user).select_related(
         "community", "writers_group"
     ):
         if not community_permissions.can_blog(user, settings.community):
             user.groups.remove(settings.writers_group)
+    for settings in BlogSettings.objects.filter(editors_group__user=user).select_related(
+        "community", "editors_group"
+    ):
+        if not community_permissions.can_moderate(user, settings.community):
+            user.groups.remove(settings.editors_group)
     forget_page_permissions(user)
 
 

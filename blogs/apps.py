@@ -6,11 +6,12 @@ class BlogsConfig(AppConfig):
 
     def ready(self) -> None:
         # signals: pages for new communities, Wagtail groups in step with memberships;
-        # emails: the kinds the blog sends; workflow_notifications: moderation e-mails through
-        # the outbox instead of Wagtail's synchronous mailer (must connect before wagtail.admin).
+        # emails, notifications, digest: what the blog tells people; workflow_notifications:
+        # moderation e-mails through the outbox instead of Wagtail's synchronous mailer (must
+        # connect before wagtail.admin).
         from communities.sections import register_section
 
-        from . import emails, signals, workflow_notifications  # noqa: F401
+        from . import digest, emails, notifications, signals, workflow_notifications  # noqa: F401
         from .sections import BLOG_SECTION
 
         register_section(BLOG_SECTION)

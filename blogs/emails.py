@@ -1,5 +1,8 @@
-"""E-mails about blogs. Built at send time from ids, so they say what is true then: a comment
-hidden or deleted in between, or a reader who has lost access, gets nothing."""
+"""E-mails about blog posts in moderation. Built at send time from ids, so they say what is
+true then: a post withdrawn in between, or a reader who has lost access, gets nothing.
+
+Comments reach their authors as notifications (blogs.notifications), which follow people's
+e-mail settings."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -8,10 +11,9 @@ from wagtail.models import TaskState, WorkflowState
 
 from accounts.models import User
 from communities import permissions as community_permissions
-from copsite.markup import plain_excerpt
 from notifications.registry import EmailContent, email_kind
 
-from .models import BlogComment, BlogPostPage
+from .models import BlogPostPage
 
 
 def _absolute(path: str) -> str:
@@ -20,35 +22,6 @@ def _absolute(path: str) -> str:
 
 def _editor_url(page) -> str:
     return _absolute(reverse("wagtailadmin_pages:edit", args=[page.pk]))
-
-
-@email_kind("blog_comment")
-def blog_comment(payload: dict) -> EmailContent | None:
-    """To a post's author: someone commented on it."""
-    comment = (
-        BlogComment.objects.select_related("author", "post", "post__community", "parent")
-        .filter(pk=payload["comment_id"], status=BlogComment.Status.VISIBLE, post__live=True)
-        .first()
-    )
-    recipient = User.objects.filter(pk=payload.get("recipient_id"), is_active=True).first()
-    if comment is None or recipient is None:
-        return None
-    post = comment.post
-    if not community_permissions.can_read(recipient, post.community):
-        return None
-    return EmailContent(
-        subject=f"{comment.author.public_name} commented on “{post.title}”",
-        template="blogs/emails/comment",
-        context={
-            "person": recipient,
-            "comment": comment,
-            "commenter": comment.author.public_name,
-            "post": post,
-            "community": post.community,
-            "excerpt": plain_excerpt(comment.body, 500),
-            "comment_url": _absolute(comment.get_absolute_url()),
-        },
-    )
 
 
 def _workflow_post(workflow_state: WorkflowState) -> BlogPostPage | None:

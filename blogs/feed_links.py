@@ -3,26 +3,12 @@ reader's secret token, accounts.feeds) for members of restricted and private com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.urls import reverse
-
 from communities.models import Visibility
-
-
-@dataclass(frozen=True)
-class FeedLinks:
-    rss: str
-    atom: str
-    personal: bool = False
+from copsite.feeds import FeedLinks, feed_links
 
 
 def _links(name: str, personal: bool = False, **kwargs) -> FeedLinks:
-    return FeedLinks(
-        rss=reverse(f"blogs:{name}-rss", kwargs=kwargs),
-        atom=reverse(f"blogs:{name}-atom", kwargs=kwargs),
-        personal=personal,
-    )
+    return feed_links(f"blogs:{name}", personal=personal, **kwargs)
 
 
 def for_blog(community, tag=None, token: str | None = None) -> FeedLinks | None:

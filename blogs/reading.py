@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from taggit.models import Tag
 
-from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -17,6 +16,7 @@ from django.http import Http404, HttpRequest
 from accounts.feeds import feed_token_for
 from communities import permissions as community_permissions
 from communities.models import Visibility
+from copsite.feeds import absolute_url
 
 from . import feed_links, permissions
 from .forms import CommentForm
@@ -30,10 +30,6 @@ POPULAR_TAGS = 12
 
 def paginate(request: HttpRequest, items, per_page: int = POSTS_PER_PAGE) -> PaginatorPage:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def popular_tags(posts) -> list[Tag]:

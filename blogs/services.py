@@ -8,17 +8,15 @@ in the Wagtail editor, which keeps their drafts, revisions, schedules and workfl
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from communities import permissions as community_permissions
 from communities.models import Community
-from copsite import ratelimit
-from notifications.services import email_queue
+from copsite import posting
 
-from . import access, permissions
+from . import access, notifications, permissions
 from .models import BlogComment, BlogIndexPage, BlogPostPage, BlogSettings
 from .permissions import require
 from .tree import blog_pages_ensure
@@ -26,25 +24,11 @@ from .tree import blog_pages_ensure
 
 def _check_rate_limit(actor) -> None:
     """Comments share the forum's posting budget: one limit per person for everything."""
-    if not ratelimit.hit(
-        f"post:{actor.pk}", limit=settings.COPSITE_POSTS_PER_MINUTE, period_seconds=60
-    ):
-        raise ValidationError(
-            "You are posting very quickly. Wait a minute and send it again: "
-            "what you wrote is still here."
-        )
+    posting.check_rate_limit(actor)
 
 
 def _check_body(body: str) -> str:
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError("Write something before sending.")
-    if len(body) > settings.COPSITE_MAX_POST_LENGTH:
-        raise ValidationError(
-            f"Comments can be at most {settings.COPSITE_MAX_POST_LENGTH:,} characters; "
-            f"this one has {len(body):,}."
-        )
-    return body
+    return posting.check_body(body, noun="Comments")
 
 
 def _existing_submission(actor, submission_key: str) -> BlogComment | None:
@@ -60,22 +44,6 @@ def _fresh_post(post: BlogPostPage) -> BlogPostPage:
         .select_related("community", "owner")
         .get(pk=post.pk)
     )
-
-
-def _notify_authors(comment: BlogComment, post: BlogPostPage) -> None:
-    """Tell the post's authors about a new comment, once each (the outbox key). The e-mail is
-    built at send time and skipped if the comment or the author's access has gone by then;
-    the notifications app will route this kind through people's preferences."""
-    for person in post.authors:
-        if person.pk == comment.author_id or not person.is_active:
-            continue
-        email_queue(
-            key=f"blog-comment-{comment.pk}-to-{person.pk}",
-            kind="blog_comment",
-            to_address=person.email or "",
-            recipient=person,
-            payload={"comment_id": comment.pk, "recipient_id": person.pk},
-        )
 
 
 def _touch(community: Community) -> None:
@@ -115,7 +83,7 @@ def comment_create(
             )
     except IntegrityError:  # the same submission raced in: return the first
         return BlogComment.objects.get(author=actor, submission_key=submission_key)
-    _notify_authors(comment, post)
+    notifications.comment_published(comment)
     _touch(post.community)
     return comment
 
@@ -175,7 +143,8 @@ def comments_set_closed(*, actor, post: BlogPostPage, closed: bool) -> BlogPostP
         "Only the post's author and the community's facilitators open and close comments.",
     )
     post.comments_closed = closed
-    post.save(update_fields=["comments_closed"])
+    # Only the flag changes: the page's own validation (its pictures, its slug) is the editor's.
+    post.save(update_fields=["comments_closed"], clean=False)
     return post
 
 

@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from accounts.models import User
 from communities.models import Ban, Community, Membership
 
 from . import access, tree
@@ -49,3 +50,18 @@ def email_address_changed(sender, instance: EmailAddress, raw: bool = False, **k
         return
     if kwargs.get("signal") is post_delete or not instance.verified:
         access.blog_access_sync_person(instance.user)
+
+
+ACCESS_FIELDS = {"is_staff", "is_superuser", "is_active"}
+
+
+@receiver(post_save, sender=User, dispatch_uid="blogs-user-saved")
+def user_saved(sender, instance: User, created: bool, raw: bool = False, **kwargs):
+    """Staff who stop being staff (or accounts switched off) leave the blogs' editors' and
+    writers' groups they no longer qualify for. Saves of other fields (a login) cost nothing."""
+    update_fields = kwargs.get("update_fields")
+    if raw or created or (update_fields is not None and not ACCESS_FIELDS & set(update_fields)):
+        return
+    if instance.is_staff and instance.is_active:
+        return
+    access.blog_access_sync_person(instance)

@@ -5,7 +5,7 @@ comments, "Write a post", pictures and feeds. Addresses under /c/<slug>/blog/ en
 
 from django.urls import include, path
 
-from forums.feeds import AtomFeed  # the forum's XML-safe generators serve both apps
+from copsite.feeds import AtomFeed
 
 from .feeds import (
     PersonalAuthorFeed,

@@ -35,6 +35,7 @@ from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
@@ -42,7 +43,7 @@ from communities import permissions as community_permissions
 from communities.models import Community
 
 from ..admin_forms import BlogPostPageForm
-from ..blocks import BodyBlock
+from ..blocks import PICTURE_FROM_ELSEWHERE, BodyBlock, pictures_from_elsewhere
 
 WORDS_PER_MINUTE = 200
 # Post slugs that would clash with the blog's own addresses (/c/<slug>/blog/tags/..., the
@@ -352,8 +353,31 @@ class BlogPostPage(CommunityWorkflowMixin, CommunityAccessMixin, Page):
             errors["slug"] = f"“{self.slug}” is used by the blog itself. Choose another slug."
         if self.hero_image_id and not (self.hero_alt_text or "").strip():
             errors["hero_alt_text"] = "Describe the picture at the top: alt text is required."
+        errors.update(self._pictures_from_elsewhere())
         if errors:
             raise ValidationError(errors)
+
+    def _pictures_from_elsewhere(self) -> dict:
+        """Errors for pictures that are not in the post's community's collection: a post shows
+        in one community only, so it may not show (or, by its chooser, name) another's
+        pictures, whoever is editing it. Run on every save through the editor, every revision
+        saved with validation and every publish (scheduled or not)."""
+        community = self.get_community()
+        collection_id = community.collection_id if community is not None else None
+        errors = {}
+        if self.hero_image_id and not (
+            collection_id is not None
+            and get_image_model()
+            .objects.filter(pk=self.hero_image_id, collection_id=collection_id)
+            .exists()
+        ):
+            errors["hero_image"] = ValidationError(
+                PICTURE_FROM_ELSEWHERE, code="picture_from_elsewhere"
+            )
+        body_error = pictures_from_elsewhere(self.body.stream_block, self.body, collection_id)
+        if body_error is not None:
+            errors["body"] = body_error
+        return errors
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")

@@ -107,21 +107,21 @@ class CommentReplyView(LoginRequiredMixin, View):
 class CommentEditView(LoginRequiredMixin, View):
     template_name = "blogs/comment_edit/index.html"
 
+    refused = "You can only edit your own comments while comments are open."
+
     def _comment(self, request, comment_id):
         comment = permissions.get_comment_for_user_or_404(request.user, comment_id)
-        permissions.require(
-            permissions.can_edit_comment(request.user, comment),
-            "You can only edit your own comments while comments are open.",
-        )
+        permissions.require(permissions.can_edit_comment(request.user, comment), self.refused)
         return comment
 
-    def _render(self, request, comment, form, preview=None, status=200):
+    def _render(self, request, comment, form, preview=None, status=200, problem=""):
         context = {
             "comment": comment,
             "post": comment.post,
             "community": comment.post.community,
             "form": form,
             "preview": preview,
+            "problem": problem,
         }
         return render(request, self.template_name, context, status=status)
 
@@ -130,8 +130,12 @@ class CommentEditView(LoginRequiredMixin, View):
         return self._render(request, comment, CommentEditForm(initial={"body": comment.body}))
 
     def post(self, request, comment_id: int):
-        comment = self._comment(request, comment_id)
+        comment = permissions.get_comment_for_user_or_404(request.user, comment_id)
         form = CommentEditForm(request.POST)
+        if not permissions.can_edit_comment(request.user, comment):
+            # Comments closed (or the person lost the right) while they were editing: say so
+            # and give back what they wrote, so it is not lost.
+            return self._render(request, comment, form, status=403, problem=self.refused)
         if _is_preview(request):
             form.is_valid()
             return self._render(

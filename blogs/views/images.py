@@ -6,9 +6,16 @@ from django.views import View
 from wagtail.images import get_image_model
 
 from communities import permissions as community_permissions
-from communities.models import Visibility
+from communities.models import Community, Visibility
 
 from ..images import SPECS, content_type_for
+
+
+def community_of_collection(collection) -> Community | None:
+    """The community whose collection this is, or holds it at any depth (a sub-collection of a
+    private community's collection is just as private)."""
+    chain = [collection, *collection.get_ancestors()]
+    return Community.objects.filter(collection__in=chain).order_by("-collection__depth").first()
 
 
 class ImageServeView(View):
@@ -18,7 +25,7 @@ class ImageServeView(View):
         image = get_image_model().objects.filter(pk=image_id).first()
         if image is None:
             raise Http404("No such picture")
-        community = getattr(image.collection, "community", None)
+        community = community_of_collection(image.collection)
         if community is not None:
             if not community_permissions.can_know_exists(request.user, community):
                 raise Http404("No such picture")

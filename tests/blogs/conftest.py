@@ -3,13 +3,20 @@ community's blog, a revision, then publishing), and enrolled writers."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
+from PIL import Image
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.text import slugify
 
+from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
 from blogs import services
+from blogs.access import community_collection
 from blogs.models import BlogIndexPage, BlogPostPage
 from tests.factories import MembershipFactory
 
@@ -29,16 +36,24 @@ def make_post(
     publish: bool = True,
     published_at=None,
     co_authors=(),
+    pictures=(),
     **fields,
 ) -> BlogPostPage:
-    """A post in `community`'s blog, with a revision, published unless `publish` is False."""
+    """A post in `community`'s blog, with a revision, published unless `publish` is False.
+    Each of `pictures` (images in the community's collection) follows the text as a picture."""
     author = author or MembershipFactory(community=community).user
     services.writer_enrol(actor=author, community=community)
     blog = blog_of(community)
     post = BlogPostPage(
         title=title,
         summary=summary,
-        body=[("paragraph", RichText(body))],
+        body=[
+            ("paragraph", RichText(body)),
+            *(
+                ("picture", {"image": image, "alt_text": image.title, "caption": ""})
+                for image in pictures
+            ),
+        ],
         owner=author,
         live=False,
         **fields,
@@ -56,6 +71,17 @@ def make_post(
             BlogPostPage.objects.filter(pk=post.pk).update(first_published_at=published_at)
             post.refresh_from_db()
     return post
+
+
+def make_image(community, title: str = "A chart"):
+    """A small picture in `community`'s collection."""
+    out = BytesIO()
+    Image.new("RGB", (40, 20), (10, 20, 30)).save(out, format="PNG")
+    return get_image_model().objects.create(
+        title=title,
+        file=SimpleUploadedFile(f"{slugify(title)}.png", out.getvalue(), content_type="image/png"),
+        collection=community_collection(community),
+    )
 
 
 def make_writer(community, role: str = "member"):

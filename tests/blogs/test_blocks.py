@@ -156,3 +156,14 @@ def test_a_private_community_s_pictures_are_for_its_members(client):
 def test_a_restricted_community_s_pictures_are_403_to_outsiders(client):
     image = _image(CommunityFactory(visibility=Visibility.RESTRICTED))
     assert client.get(reverse("blogs:image", args=[image.pk, "body", "x"])).status_code == 403
+
+
+def test_pictures_in_a_sub_collection_of_a_private_community_s_are_private_too(client):
+    community = CommunityFactory(visibility=Visibility.PRIVATE)
+    image = _image(community)
+    image.collection = community_collection(community).add_child(name="Charts")
+    image.save()
+    url = reverse("blogs:image", args=[image.pk, "hero", "chart"])
+    assert client.get(url).status_code == 404
+    client.force_login(MembershipFactory(community=community).user)
+    assert client.get(url).status_code == 200

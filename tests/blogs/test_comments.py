@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from blogs import permissions, services
 from blogs.models import BlogComment
-from communities.models import Role, Visibility
-from notifications.models import OutboundEmail
+from communities.models import Membership, Role, Visibility
+from communities.permissions import forget_access
+from notifications.models import Delivery, EmailSettings, Notification
+from notifications.targets import describe
 from tests.blogs.conftest import make_post
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
@@ -181,6 +183,22 @@ def test_an_emptied_comment_edit_keeps_the_form_with_a_message(client, blog):
     assert comment.body == "Original"
 
 
+def test_an_edit_sent_after_comments_closed_is_refused_but_given_back(client, blog):
+    _, post, _, commenter, facilitator = blog
+    comment = services.comment_create(actor=commenter, post=post, body="Original")
+    client.force_login(commenter)
+    url = reverse("blogs:comment-edit", args=[comment.pk])
+    assert client.get(url).status_code == 200
+    services.comments_set_closed(actor=facilitator, post=post, closed=True)
+    response = client.post(url, {"body": "My careful <rewrite>", "action": "save"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "while comments are open" in html and "What you wrote" in html
+    assert "My careful &lt;rewrite&gt;" in html
+    comment.refresh_from_db()
+    assert comment.body == "Original"
+
+
 def test_people_delete_their_own_comments(client, blog):
     _, post, author, commenter, _ = blog
     comment = services.comment_create(actor=commenter, post=post, body="Oops, wrong post")
@@ -302,10 +320,10 @@ def test_closing_comments_survives_publishing_a_new_revision(blog):
     assert post.title == "Damp surveys, updated" and post.comments_closed
 
 
-# --- Telling the author ------------------------------------------------------------------------
+# --- Telling people (notifications that follow e-mail settings) -----------------------------
 
 
-def test_the_author_is_emailed_once_about_a_new_comment(
+def test_the_author_is_notified_and_emailed_once_about_a_new_comment(
     client, blog, mailoutbox, django_capture_on_commit_callbacks
 ):
     _, post, author, commenter, _ = blog
@@ -313,28 +331,98 @@ def test_the_author_is_emailed_once_about_a_new_comment(
     with django_capture_on_commit_callbacks(execute=True):
         _send(client, post, body="Loved the *section* on ventilation", key="once")
         _send(client, post, body="Loved the *section* on ventilation", key="once")
-    assert OutboundEmail.objects.filter(kind="blog_comment").count() == 1
+    notification = Notification.objects.get(recipient=author)
+    comment = BlogComment.objects.get()
+    assert notification.kind == Notification.Kind.BLOG_COMMENT
+    assert notification.url == comment.get_absolute_url()
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [author.email]
     assert "commented on “Damp surveys”" in message.subject
     assert "Loved the section on ventilation" in message.body
+    assert "List-Unsubscribe" in message.extra_headers
 
 
-def test_authors_are_not_emailed_about_their_own_comments(blog, django_capture_on_commit_callbacks):
-    _, post, author, *_ = blog
+def test_co_authors_hear_too_and_the_commenter_is_never_told_of_their_own_comment(
+    blog, django_capture_on_commit_callbacks
+):
+    community, _, author, commenter, _ = blog
+    co_author = MembershipFactory(community=community).user
+    post = make_post(community, author, title="Written together", co_authors=[co_author])
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_create(actor=author, post=post, body="Adding a note")
-    assert not OutboundEmail.objects.filter(kind="blog_comment").exists()
+        services.comment_create(actor=commenter, post=post, body="Thank you")
+    told = Notification.objects.filter(kind=Notification.Kind.BLOG_COMMENT)
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
+        [co_author.pk, co_author.pk, author.pk]
+    )
+    assert not told.filter(recipient=author, actor=author).exists()
 
 
-def test_no_email_goes_out_about_a_comment_hidden_before_sending(blog, mailoutbox):
+def test_a_reply_tells_the_comments_author_as_a_reply(blog, django_capture_on_commit_callbacks):
+    community, post, author, commenter, _ = blog
+    replier = MembershipFactory(community=community).user
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.comment_create(actor=commenter, post=post, body="A question")
+        services.comment_create(actor=replier, post=post, body="An answer", parent=first)
+    reply = Notification.objects.get(recipient=commenter)
+    assert reply.kind == Notification.Kind.REPLY and reply.actor == replier
+    assert Notification.objects.filter(recipient=author).count() == 2  # both comments
+
+
+def test_an_author_who_wants_replies_in_the_digest_gets_no_email_now(
+    blog, mailoutbox, django_capture_on_commit_callbacks
+):
+    _, post, author, commenter, _ = blog
+    EmailSettings.objects.create(user=author, replies=Delivery.DAILY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(actor=commenter, post=post, body="For the digest")
+    assert Notification.objects.filter(recipient=author).exists()
+    assert mailoutbox == []
+
+
+def test_no_email_goes_out_about_a_comment_hidden_before_sending(
+    blog, mailoutbox, django_capture_on_commit_callbacks
+):
     _, post, author, commenter, facilitator = blog
-    comment = services.comment_create(actor=commenter, post=post, body="Spam spam")
+    with django_capture_on_commit_callbacks() as queued:
+        comment = services.comment_create(actor=commenter, post=post, body="Spam spam")
     services.comment_hide(actor=facilitator, comment=comment, reason="Spam")
-    from notifications.services import email_deliver
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+    assert mailoutbox == []
+    assert not Notification.objects.filter(recipient=author).exists()
 
-    email = OutboundEmail.objects.get(kind="blog_comment")
-    assert email_deliver(email.pk) is False
-    email.refresh_from_db()
-    assert email.status == OutboundEmail.Status.SKIPPED and mailoutbox == []
+
+def test_a_notification_about_a_comment_hidden_after_it_was_made_is_not_shown_or_sent(
+    client, blog, mailoutbox, django_capture_on_commit_callbacks
+):
+    _, post, author, commenter, facilitator = blog
+    EmailSettings.objects.create(user=author, replies=Delivery.DAILY)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = services.comment_create(actor=commenter, post=post, body="Buy now")
+    services.comment_hide(actor=facilitator, comment=comment, reason="Spam")
+    client.force_login(author)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Damp surveys" not in page
+    assert describe(author, "blog.comment", [comment.pk]) == {}
+
+
+def test_an_author_removed_from_a_private_community_hears_nothing_of_its_comments(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    private = CommunityFactory(visibility=Visibility.PRIVATE)
+    author = MembershipFactory(community=private).user
+    post = make_post(private, author, title="Private post")
+    commenter = MembershipFactory(community=private).user
+    with django_capture_on_commit_callbacks() as queued:
+        comment = services.comment_create(actor=commenter, post=post, body="Hello")
+    Membership.objects.filter(user=author, community=private).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+    assert not Notification.objects.filter(recipient=author).exists()
+    assert mailoutbox == []
+    forget_access(author)  # the membership cached when the post was written
+    assert describe(author, "blog.comment", [comment.pk]) == {}

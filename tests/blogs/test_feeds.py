@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.feeds import feed_token_for, feed_token_reset
 from blogs.feeds import FEED_LENGTH
 from communities.models import Membership, Visibility
-from tests.blogs.conftest import make_post
+from tests.blogs.conftest import make_image, make_post
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,15 +200,43 @@ def test_hostile_text_still_makes_a_valid_feed(client):
         assert parsed.entries[0].title == "Bell  & <b>bold</b> ]]>"
 
 
-def test_a_feed_costs_the_same_queries_however_many_posts(client, django_assert_max_num_queries):
+def test_a_feed_costs_the_same_queries_however_many_posts(
+    client, settings, django_assert_max_num_queries
+):
+    settings.COPSITE_BLOG_FEEDS_FULL_CONTENT = True
     community = CommunityFactory(slug="busy")
     author = MembershipFactory(community=community).user
+    # Every post carries pictures: full-content items render them, and their images must come
+    # from one query for the whole feed, not one per post.
     for n in range(FEED_LENGTH + 2):
-        make_post(community, author, title=f"Post {n}", tags=["damp"])
+        images = [make_image(community, f"Chart {n}-{i}") for i in range(2)]
+        make_post(community, author, title=f"Post {n}", tags=["damp"], pictures=images)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("blogs:blog-feed-rss", args=["busy"]))
     assert response.status_code == 200
     assert len(feedparser.parse(response.content).entries) == FEED_LENGTH
+    assert response.content.count(b"copsite-figure__image") == 2 * FEED_LENGTH
     with django_assert_max_num_queries(len(queries)):
         client.get(reverse("blogs:blog-feed-atom", args=["busy"]))
     assert len(queries) <= 8
+
+
+def test_blog_and_forum_pages_share_one_kind_of_feed_links(settings):
+    """One FeedLinks and one links helper (copsite.feeds): blogs link root-relative, forums in
+    full; personal links say so."""
+    from blogs import feed_links as blog_feed_links
+    from copsite.feeds import FeedLinks, feed_links
+    from forums import feeds as forum_feeds
+
+    assert blog_feed_links.FeedLinks is FeedLinks is forum_feeds.FeedLinks
+    assert feed_links("blogs:tag-feed", tag="damp") == FeedLinks(
+        rss=reverse("blogs:tag-feed-rss", args=["damp"]),
+        atom=reverse("blogs:tag-feed-atom", args=["damp"]),
+    )
+    links = forum_feeds.personal_all_links("1-abc")
+    assert links.personal and links.rss.startswith(f"{settings.SITE_URL}/")
+    assert (
+        links.atom == f"{settings.SITE_URL}{reverse('forums:personal-feed-atom', args=['1-abc'])}"
+    )
+    mine = blog_feed_links.site_wide("1-abc")
+    assert mine.personal and mine.rss == reverse("blogs:personal-feed-rss", args=["1-abc"])

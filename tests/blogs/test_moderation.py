@@ -9,7 +9,7 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected
 
-from blogs import services, workflow_notifications
+from blogs import access, services, workflow_notifications
 from blogs.models import BlogPostPage
 from communities.models import Role
 from notifications.models import OutboundEmail
@@ -177,3 +177,30 @@ def test_a_post_published_by_its_facilitator_needs_no_approval():
     )
     post = make_post(community, facilitator, title="Team news")
     assert BlogPostPage.objects.get(pk=post.pk).live
+
+
+def test_staff_who_stop_being_staff_can_no_longer_approve(client, moderated):
+    community, facilitator, owner, writer, post = moderated
+    staff = UserFactory(is_staff=True)
+    services.writer_enrol(actor=staff, community=community)  # puts staff among the editors
+    editors = access.blog_access_ensure(community).editors_group
+    assert editors.user_set.filter(pk=staff.pk).exists()
+    state = _submit(client, writer, post)
+    staff.is_staff = False
+    staff.save()
+    assert not editors.user_set.filter(pk=staff.pk).exists()
+    assert editors.user_set.filter(pk=facilitator.pk).exists()
+    client.force_login(staff)
+    client.post(_action_url(post, "approve", state), {"comment": ""})
+    post.refresh_from_db()
+    assert not post.live
+
+
+def test_a_facilitator_who_stops_being_staff_stays_an_editor(moderated):
+    community, facilitator, *_ = moderated
+    facilitator.is_staff = True
+    facilitator.save()
+    facilitator.is_staff = False
+    facilitator.save(update_fields=["is_staff"])
+    editors = access.blog_access_ensure(community).editors_group
+    assert editors.user_set.filter(pk=facilitator.pk).exists()

@@ -93,6 +93,18 @@ def personal_feed(visibility, role) -> int:
     return 200  # restricted communities give outsiders an empty "members only" feed
 
 
+def personal_tag_feed(visibility, role) -> int:
+    """A site-wide personal tag feed exists for the token's owner if they may read a post
+    carrying the tag (as the tag page); anonymous visitors have no token (404)."""
+    return 404 if role == "anonymous" else tag_page(visibility, role)
+
+
+def personal_site_feed(visibility, role) -> int:
+    """Site-wide personal feeds (all posts, an author's posts) answer every token's owner, with
+    the posts they may read; anonymous visitors have no token (404)."""
+    return 404 if role == "anonymous" else 200
+
+
 def admin(allowed: set[str], ok: int = 200, hidden_blog: bool = True) -> Callable:
     """Wagtail admin views of this community's blog pages: anonymous → sign in; no admin
     account → 403; outside a private community → 404; refused → Wagtail's redirect."""
@@ -192,6 +204,16 @@ URLS = [
         personal_feed),
     Row("personal-site-feed", lambda c: reverse("blogs:personal-feed-atom", args=[c.token]),
         lambda v, r: 404 if r == "anonymous" else 200),
+    Row("personal-blog-tag-feed",
+        lambda c: reverse("blogs:personal-blog-tag-feed-rss",
+                          args=[c.token, c.community.slug, "damp"]),
+        personal_feed),
+    Row("personal-tag-feed",
+        lambda c: reverse("blogs:personal-tag-feed-atom", args=[c.token, "damp"]),
+        personal_tag_feed),
+    Row("personal-author-feed",
+        lambda c: reverse("blogs:personal-author-feed-rss", args=[c.token, c.author_id]),
+        personal_site_feed),
     # The Wagtail admin
     Row("admin-blogs", lambda c: reverse("blogs_admin:index"),
         lambda v, r: {"anonymous": 302}.get(r, 403 if r in NO_ADMIN else 200)),

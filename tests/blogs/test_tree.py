@@ -59,7 +59,8 @@ def test_a_renamed_community_moves_its_blog_and_posts(client):
     container = CommunityPage.objects.get(community=community)
     assert (container.slug, container.title) == ("new-name", "New name")
     assert client.get("/c/new-name/blog/kept-post/").status_code == 200
-    assert client.get("/c/old-name/blog/kept-post/").status_code == 404
+    old = client.get("/c/old-name/blog/kept-post/")  # the old address leads to the new one
+    assert old.status_code == 301 and old["Location"] == "/c/new-name/blog/kept-post/"
     assert Page.find_problems() == ([], [], [], [], [])
 
 

@@ -187,6 +187,26 @@ def test_anonymous_visitors_only_find_authors_with_public_posts(client):
     assert client.get(reverse("blogs:author", args=[quiet.pk])).status_code == 200
 
 
+def test_the_header_leads_to_the_blogs_and_marks_them_current_on_blog_pages(client):
+    community = CommunityFactory(slug="housing")
+    post = make_post(community, title="Damp surveys")
+    latest = reverse("blogs:latest")
+    home = html_of(client.get("/"))
+    assert f'<a class="govuk-service-navigation__link" href="{latest}">Blogs</a>' in home
+    for path in (latest, "/c/housing/blog/", post.get_absolute_url()):
+        page = html_of(client.get(path))
+        current = "page" if path == latest else "true"
+        assert f'href="{latest}" aria-current="{current}"' in page, path
+
+
+def test_a_profile_links_to_the_person_s_blog_posts(client):
+    person = UserFactory(display_name="Priya Shah")
+    client.force_login(UserFactory())
+    page = html_of(client.get(reverse("accounts:profile", args=[person.pk])))
+    assert f'href="{reverse("blogs:author", args=[person.pk])}"' in page
+    assert "Blog posts by Priya Shah" in page
+
+
 def test_the_community_home_shows_the_latest_posts(client):
     community = CommunityFactory(slug="housing")
     make_post(community, title="Fresh from the blog")
@@ -324,6 +344,30 @@ def test_anonymous_blog_pages_query_counts_do_not_grow(client, django_assert_max
     }.items():
         with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_site_tag_page_and_feed_list_query_counts_do_not_grow(
+    client, django_assert_max_num_queries, rows
+):
+    """The site-wide tag page with more posts carrying the tag (in more communities), and the
+    feed list for someone in more communities, cost the same queries."""
+    community, posts, author, reader = _busy_blog(rows)
+    for n in range(rows):
+        other = CommunityFactory(slug=f"other-{n}")
+        MembershipFactory(community=other, user=reader)
+        make_post(other, title=f"Elsewhere {n}", tags=["damp"])
+    client.force_login(reader)
+    for url, bound in {
+        reverse("blogs:tag", args=["damp"]): 16,
+        reverse("blogs:feed-list"): 7,
+    }.items():
+        with django_assert_max_num_queries(bound):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    client.logout()
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("blogs:tag", args=["damp"])).status_code == 200
 
 
 def test_people_who_write_here_find_their_drafts_from_the_blog(client):

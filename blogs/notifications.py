@@ -1,0 +1,130 @@
+"""Who hears about blog comments. Runs in the event handler, after the comment has committed:
+every recipient is checked against the access module then, and again when the notification
+is shown or e-mailed (the "blog.comment" describer below).
+
+A new comment tells the post's authors ("commented on your blog post"); a reply to a comment
+also tells that comment's author ("replied to you"). Both follow the person's e-mail settings
+(the "replies" preference and the community's setting), like the forum's notifications.
+"""
+
+from __future__ import annotations
+
+from communities import permissions as community_permissions
+from communities.models import Community
+from copsite.markup import plain_excerpt
+from notifications.events import event_handler, event_record
+from notifications.models import Notification
+from notifications.notify import Target, notify
+from notifications.targets import TargetView, target_describer
+
+from .models import BlogComment, BlogPostPage
+
+Kind = Notification.Kind
+TARGET_TYPE = "blog.comment"
+EXCERPT_CHARACTERS = 260  # about 40 words
+
+
+def comment_published(comment: BlogComment) -> None:
+    """Record a new comment (called from blogs.services inside the writing transaction)."""
+    event_record(
+        kind="blog.comment_published",
+        key=f"blog-comment-{comment.pk}",
+        payload={"comment_id": comment.pk},
+    )
+
+
+def _shown_comments():
+    """Visible comments on published, public posts of a community's blog."""
+    return BlogComment.objects.filter(
+        status=BlogComment.Status.VISIBLE,
+        post__in=BlogPostPage.objects.live().public().values("pk"),
+        post__community__isnull=False,
+    )
+
+
+def _target(comment: BlogComment) -> Target:
+    post = comment.post
+    return Target(
+        type=TARGET_TYPE,
+        id=comment.pk,
+        title=post.title,
+        url=comment.get_absolute_url(),
+        community_id=post.community_id,
+    )
+
+
+@event_handler("blog.comment_published")
+def on_comment_published(payload: dict) -> None:
+    comment = (
+        _shown_comments()
+        .select_related("post__community", "post__owner", "parent")
+        .filter(pk=payload["comment_id"])
+        .first()
+    )
+    if comment is None:
+        return
+    post = comment.post
+    authors = {person.pk for person in post.authors}
+    parent = comment.parent
+    replied_to = set()
+    if parent is not None and parent.status == BlogComment.Status.VISIBLE:
+        replied_to = {parent.author_id}
+    readers = community_permissions.user_ids_who_can_read(
+        (authors | replied_to) - {comment.author_id}, post.community
+    )
+    target = _target(comment)
+    notify(
+        recipient_ids=authors & readers,
+        kind=Kind.BLOG_COMMENT,
+        target=target,
+        actor_id=comment.author_id,
+    )
+    notify(
+        recipient_ids=(replied_to & readers) - authors,
+        kind=Kind.REPLY,
+        target=target,
+        actor_id=comment.author_id,
+    )
+
+
+def comment_view(comment: BlogComment) -> TargetView:
+    """How a notification shows a comment (the comment's post and community loaded)."""
+    return TargetView(
+        title=comment.post.title,
+        url=comment.get_absolute_url(),
+        excerpt=plain_excerpt(comment.body, EXCERPT_CHARACTERS),
+        community_name=comment.post.community.name,
+    )
+
+
+def shown_comments_with_posts():
+    """Visible comments on live public posts, with what `comment_view` and the access checks
+    read (the post's title and path, its community)."""
+    return (
+        _shown_comments()
+        .select_related("post__community")
+        .only(
+            "id",
+            "body",
+            "post",
+            "post__id",
+            "post__title",
+            "post__url_path",
+            "post__community",
+            "post__community__id",
+            "post__community__name",
+            "post__community__slug",
+            "post__community__visibility",
+        )  # fmt: skip
+    )
+
+
+@target_describer(TARGET_TYPE)
+def describe_comments(user, comment_ids: list[int]) -> dict[int, TargetView]:
+    """Comments the reader may still see: visible, on a live public post, in a community
+    whose content they may read now."""
+    readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
+    comments = shown_comments_with_posts().filter(
+        pk__in=comment_ids, post__community__in=readable.values("pk")
+    )
+    return {comment.pk: comment_view(comment) for comment in comments}

@@ -1,0 +1,31 @@
+"""One rule for which pages the admin shows someone (blogs.page_permissions.visible_pages),
+used by the page permission policy and by the explorer and chooser hooks alike."""
+
+import pytest
+
+from django.contrib.auth.models import AnonymousUser
+
+from wagtail import hooks
+from wagtail.models import Page
+
+from blogs.page_permissions import visible_pages
+from blogs.wagtail_hooks import hide_other_communities
+from communities.models import Visibility
+from tests.blogs.conftest import make_post
+from tests.factories import CommunityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_superusers_see_every_page_others_not_other_communities_private_posts():
+    post = make_post(CommunityFactory(visibility=Visibility.PRIVATE), title="Inside")
+    pages = Page.objects.all()
+    assert visible_pages(UserFactory(is_superuser=True), pages).filter(pk=post.pk).exists()
+    assert not visible_pages(UserFactory(), pages).filter(pk=post.pk).exists()
+    assert not visible_pages(AnonymousUser(), pages).exists()
+    assert not visible_pages(UserFactory(is_superuser=True, is_active=False), pages).exists()
+
+
+def test_explorer_and_chooser_share_one_hook():
+    assert hide_other_communities in hooks.get_hooks("construct_explorer_page_queryset")
+    assert hide_other_communities in hooks.get_hooks("construct_page_chooser_queryset")
