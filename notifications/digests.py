@@ -129,7 +129,7 @@ class Candidate:
     """Something a builder found for the batch, before it is given to people.
 
     `when` puts it in or out of a person's window; `subject` is what `may_see` checks; the
-    author of something is not told about it in their own digest.
+    author of something (and its co-authors) are not told about it in their own digest.
     """
 
     community_id: int
@@ -137,6 +137,10 @@ class Candidate:
     item: DigestItem
     subject: object = None
     author_id: int | None = None
+    co_author_ids: frozenset[int] = frozenset()
+
+    def is_by(self, user_id: int) -> bool:
+        return user_id == self.author_id or user_id in self.co_author_ids
 
 
 Builder = Callable[["DigestBatch"], dict[int, list[DigestItem]]]
@@ -269,7 +273,7 @@ def items_per_user(
         items = [
             candidate.item
             for _, candidate in mine
-            if candidate.author_id != user.pk
+            if not candidate.is_by(user.pk)
             and candidate.when is not None
             and since < candidate.when <= until
         ]
@@ -281,16 +285,17 @@ def items_per_user(
 # --- Due: who gets a digest now ------------------------------------------------------------------
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone_for(name: str) -> ZoneInfo:
+    """The person's time zone, or the default one if theirs is empty or unknown."""
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(name or DEFAULT_TIME_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def period_start_for(email_settings: EmailSettings, now: datetime) -> date:
     """The person's local date: one digest of each period per local day at most."""
-    return now.astimezone(_zone(email_settings.time_zone)).date()
+    return now.astimezone(zone_for(email_settings.time_zone)).date()
 
 
 def digest_due_user_ids(period: str, now: datetime) -> list[int]:
@@ -299,7 +304,7 @@ def digest_due_user_ids(period: str, now: datetime) -> list[int]:
     names.add(DEFAULT_TIME_ZONE)
     groups: dict[tuple[date, int, int], list[str]] = defaultdict(list)
     for name in names:
-        local = now.astimezone(_zone(name))
+        local = now.astimezone(zone_for(name))
         groups[(local.date(), local.hour, local.weekday())].append(name)
     due = None
     for (day, hour, weekday), zone_names in groups.items():
@@ -450,10 +455,7 @@ def _batch(
     }
     followed = {}
     for user in users:
-        # The access module's per-person cache, filled from the batch's one query
-        # (`communities.permissions` has no public way to seed it from a bulk query yet).
-        access = community_permissions.Access(user=user, memberships=memberships[user.pk])
-        setattr(user, community_permissions._CACHE_ATTR, access)
+        community_permissions.access_prime(user, memberships[user.pk])
         followed[user.pk] = frozenset(
             community_id
             for community_id in memberships[user.pk]
@@ -483,6 +485,38 @@ def describe_for_batch(
         user_id: describe(batch.users_by_id[user_id], target_type, ids)
         for user_id, ids in wanted.items()
     }
+
+
+class Described(NamedTuple):
+    """A target a bulk describer found: its community, what `may_see` checks, and its view."""
+
+    community_id: int
+    subject: object
+    view: TargetView
+
+
+def views_per_community(
+    batch: DigestBatch,
+    wanted: dict[int, set[int]],
+    found: dict[int, Described],
+    may_see: Callable[[object, object], bool],
+) -> dict[int, dict[int, TargetView]]:
+    """Hand each person the views of the targets they asked for that `may_see(user, subject)`
+    allows, asked once per person and community: for bulk describers whose query keeps only
+    what every reader of the community may see (visible posts of published threads, say)."""
+    allowed: dict[tuple[int, int], bool] = {}
+    result: dict[int, dict[int, TargetView]] = {}
+    for user_id, target_ids in wanted.items():
+        user = batch.users_by_id[user_id]
+        result[user_id] = mine = {}
+        for target_id in target_ids & found.keys():
+            described = found[target_id]
+            key = (user_id, described.community_id)
+            if key not in allowed:
+                allowed[key] = may_see(user, described.subject)
+            if allowed[key]:
+                mine[target_id] = described.view
+    return result
 
 
 class _Person(NamedTuple):
@@ -779,7 +813,7 @@ def digest_message(
         "digest": digest,
         "sections": _rendered_sections(digest, {} if rendered is None else rendered),
         "subject": digest.subject,
-        "since": _local_text(digest.since, _zone(email_settings.time_zone)),
+        "since": _local_text(digest.since, zone_for(email_settings.time_zone)),
         "unsubscribe_url": unsubscribe_headers["List-Unsubscribe"].strip("<>"),
         "manage_url": unsubscribe.manage_url(user.pk),
     }

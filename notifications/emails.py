@@ -20,6 +20,7 @@ SUBJECTS = {
     Notification.Kind.BLOG_COMMENT: "{actor} commented on “{title}”",
     Notification.Kind.JOIN_REQUEST: "{actor} asked to join {title}",
     Notification.Kind.FLAG: "A post was reported in “{title}”",
+    Notification.Kind.THREAD_MERGED: "{actor} merged your thread into “{title}”",
 }
 
 

@@ -20,7 +20,6 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from allauth.account.models import EmailAddress
 
@@ -48,8 +47,9 @@ from forums import services as forum_services
 from forums.models import Category, Flag, Post, Thread
 
 from . import preferences
+from .digests import CATCH_UP_HOURS, zone_for
 from .models import Broadcast, CommunityEmailSetting, Delivery, OutboundEmail, Welcome
-from .services import email_queue
+from .services import QueuedEmail, email_queue, email_queue_group
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,6 @@ QUIET_AFTER = timedelta(days=14)
 THREADS_SHOWN = 5  # unanswered threads listed per community (the total is given too)
 NEW_MEMBERS_SHOWN = 20  # new members offered for welcome per community
 BROADCASTS_PER_DAY = 3  # per community; `settings.COPSITE_BROADCASTS_PER_DAY` overrides
-DEFAULT_TIME_ZONE = "Europe/London"
 WELCOME_THREAD_TITLE = "Welcome to our new members"
 WELCOME_CATEGORY_SLUGS = ("off-topic", "introductions", "welcome")
 
@@ -247,24 +246,19 @@ def nudges_for(user, *, now: datetime | None = None, roles_only: bool = False) -
 # --- The daily e-mail ---------------------------------------------------------------------------
 
 
-def zone_for(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or DEFAULT_TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIME_ZONE)
-
-
 def nudge_day(email_settings, now: datetime) -> date | None:
     """The person's local date if their nudge is due in this hour, else None.
 
-    Due at `digest_hour` in their time zone: every day for "straight away" and "daily", on
-    their weekly digest day for "weekly", never for "off".
+    Due at `digest_hour` in their time zone, or in the CATCH_UP_HOURS - 1 hours after it (as
+    digests are, so an hour or two of beat or broker outage delays a nudge instead of dropping
+    it; the outbox key per local day keeps it to one): every day for "straight away" and
+    "daily", on their weekly digest day for "weekly", never for "off".
     """
     preference = email_settings.facilitation
     if preference == Delivery.OFF:
         return None
     local = now.astimezone(zone_for(email_settings.time_zone))
-    if local.hour != email_settings.digest_hour:
+    if not 0 <= local.hour - email_settings.digest_hour < CATCH_UP_HOURS:
         return None
     if preference == Delivery.WEEKLY and local.weekday() != email_settings.weekly_digest_day:
         return None
@@ -519,15 +513,19 @@ def broadcast_create(
             )
     except IntegrityError:  # the same submission raced in: keep the first
         return Broadcast.objects.get(author=actor, submission_key=submission_key)
-    for user_id, address in recipients:
-        email_queue(
-            key=f"broadcast-{broadcast.pk}-{user_id}",
-            kind="broadcast",
-            to_address=address,
-            recipient_id=user_id,
-            payload={"broadcast_id": broadcast.pk, "user_id": user_id},
-            group_key=broadcast.group_key,
-        )
+    email_queue_group(
+        kind="broadcast",
+        group_key=broadcast.group_key,
+        emails=[
+            QueuedEmail(
+                key=f"broadcast-{broadcast.pk}-{user_id}",
+                to_address=address,
+                recipient_id=user_id,
+                payload={"broadcast_id": broadcast.pk, "user_id": user_id},
+            )
+            for user_id, address in recipients
+        ],
+    )
     return broadcast
 
 

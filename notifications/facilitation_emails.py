@@ -2,6 +2,7 @@
 through the access module: a facilitator who lost their role, or a member who left between
 queueing and sending, gets nothing (the outbox row is marked skipped)."""
 
+import functools
 import re
 
 from django.conf import settings
@@ -78,6 +79,17 @@ def markdown_as_text(body: str) -> str:
     return markdown_for_email(MENTION.sub(lambda m: f"@{m.group(1)}", body))
 
 
+# Every member's copy of an announcement has the same body: render it once per worker process.
+@functools.lru_cache(maxsize=32)
+def _broadcast_html(body: str) -> str:
+    return render_markdown(markdown_for_email(body))
+
+
+@functools.lru_cache(maxsize=32)
+def _broadcast_text(body: str) -> str:
+    return markdown_as_text(body)
+
+
 @email_kind("broadcast")
 def broadcast_email(payload: dict) -> EmailContent | None:
     broadcast = (
@@ -102,8 +114,8 @@ def broadcast_email(payload: dict) -> EmailContent | None:
             "broadcast": broadcast,
             "community": community,
             "community_url": settings.SITE_URL + community.get_absolute_url(),
-            "body_html": render_markdown(markdown_for_email(broadcast.body)),
-            "body_text": markdown_as_text(broadcast.body),
+            "body_html": _broadcast_html(broadcast.body),
+            "body_text": _broadcast_text(broadcast.body),
             **footer,
         },
         headers=headers,

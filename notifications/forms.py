@@ -1,3 +1,4 @@
+import functools
 from zoneinfo import available_timezones
 
 from django import forms
@@ -8,6 +9,12 @@ HOURS = [(h, f"{h:02d}:00") for h in range(24)]
 WEEKDAYS = list(
     enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 )
+
+
+@functools.cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every time zone, read once (listing them scans the time zone files on disk)."""
+    return [(zone, zone) for zone in sorted(available_timezones())]
 
 
 class EmailSettingsForm(forms.ModelForm):
@@ -25,18 +32,26 @@ class EmailSettingsForm(forms.ModelForm):
             "watching",
             "my_posts_activity",
             "facilitation",
+            "new_communities",
             "digest_hour",
             "weekly_digest_day",
             "time_zone",
         ]
         widgets = dict.fromkeys(
-            ("mentions", "replies", "watching", "my_posts_activity", "facilitation"),
+            (
+                "mentions",
+                "replies",
+                "watching",
+                "my_posts_activity",
+                "facilitation",
+                "new_communities",
+            ),
             forms.RadioSelect,
         )
 
     def __init__(self, *args, show_facilitation: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in sorted(available_timezones())]
+        self.fields["time_zone"].choices = time_zone_choices()
         if not show_facilitation:
             del self.fields["facilitation"]
 

@@ -83,6 +83,7 @@ class Notification(models.Model):
         BLOG_COMMENT = "blog_comment", "Commented on your blog post"
         JOIN_REQUEST = "join_request", "Someone asked to join"
         FLAG = "flag", "A post was reported"
+        THREAD_MERGED = "thread_merged", "Merged your thread into another"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -147,6 +148,11 @@ class EmailSettings(models.Model):
     facilitation = models.CharField(
         "for facilitators: join requests, reports and nudges", max_length=12,
         choices=Delivery.choices, default=Delivery.DAILY,
+    )  # fmt: skip
+    new_communities = models.CharField(
+        "activity in communities you join from now on", max_length=12,
+        choices=Delivery.choices, default=Delivery.DAILY,
+        help_text="Set when you join; change it for each community below.",
     )  # fmt: skip
     digest_hour = models.PositiveSmallIntegerField(
         "time of your digest", default=7, help_text="The hour, 0–23, in your time zone."

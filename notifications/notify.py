@@ -102,23 +102,3 @@ def _email_straight_away(recipient_ids: set[int], kind: str, target: Target) -> 
                 recipient_id=recipient_id,
                 payload={"notification_id": notification_id},
             )
-
-
-def recipients_who_may_read(user_ids: Iterable[int], community) -> set[int]:
-    """Of these people, those who may read the community now (active, member or staff for
-    restricted and private communities)."""
-    from communities.models import Membership, Visibility
-
-    ids = set(user_ids)
-    if not ids:
-        return set()
-    active = User.objects.filter(pk__in=ids, is_active=True)
-    if community.visibility == Visibility.OPEN:
-        return set(active.values_list("pk", flat=True))
-    members = set(
-        Membership.objects.filter(community=community, user_id__in=ids).values_list(
-            "user_id", flat=True
-        )
-    )
-    staff = set(active.filter(is_staff=True).values_list("pk", flat=True))
-    return (members | staff) & set(active.values_list("pk", flat=True))

@@ -13,6 +13,7 @@ PREFERENCE_FOR_KIND = {
     Notification.Kind.WATCHED: "watching",
     Notification.Kind.ANSWER: "my_posts_activity",
     Notification.Kind.REACTION: "my_posts_activity",
+    Notification.Kind.THREAD_MERGED: "my_posts_activity",
     Notification.Kind.JOIN_REQUEST: "facilitation",
     Notification.Kind.FLAG: "facilitation",
 }
@@ -42,9 +43,36 @@ def community_delivery_for_many(user_ids: Iterable[int], community_id: int) -> d
     return {uid: found.get(uid, Delivery.DAILY) for uid in ids}
 
 
+def community_deliveries_save(user_id: int, deliveries: dict[int, str]) -> None:
+    """Store how the person hears from each of these communities: one statement for all."""
+    CommunityEmailSetting.objects.bulk_create(
+        [
+            CommunityEmailSetting(user_id=user_id, community_id=community_id, delivery=delivery)
+            for community_id, delivery in deliveries.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "community"],
+        update_fields=["delivery"],
+    )
+
+
 def delivery_for(email_settings: EmailSettings, kind: str, community_delivery: str) -> str:
     """How a notification of `kind` reaches this person by e-mail. Turning a community off
     silences everything from it."""
     if kind in SITE_ONLY_KINDS or community_delivery == Delivery.OFF:
         return Delivery.OFF
     return getattr(email_settings, PREFERENCE_FOR_KIND[kind])
+
+
+def community_delivery_on_joining(user_id: int, community_id: int) -> None:
+    """A person who joins a community hears from it as their "communities you join from now
+    on" setting says (so "unsubscribe from everything" stays true after joining another)."""
+    chosen = (
+        EmailSettings.objects.filter(user_id=user_id)
+        .values_list("new_communities", flat=True)
+        .first()
+    )
+    if chosen is not None and chosen != Delivery.DAILY:
+        CommunityEmailSetting.objects.get_or_create(
+            user_id=user_id, community_id=community_id, defaults={"delivery": chosen}
+        )

@@ -1,6 +1,7 @@
 """Queueing and delivering e-mails through the outbox (see models.OutboundEmail)."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -46,6 +47,49 @@ def email_queue(
     return email
 
 
+@dataclass(frozen=True)
+class QueuedEmail:
+    """One e-mail of a batch for `email_queue_group`."""
+
+    key: str
+    to_address: str
+    recipient_id: int
+    payload: dict
+
+
+def email_queue_group(*, kind: str, group_key: str, emails: list[QueuedEmail]) -> int:
+    """Record many e-mails of one kind (an announcement to every member) with one bulk insert,
+    and one task that sends the group after commit, instead of a query and a broker message
+    each. Keys already queued are left alone. Returns how many rows were written."""
+    created = OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                key=email.key,
+                kind=kind,
+                to_address=email.to_address,
+                recipient_id=email.recipient_id,
+                payload=email.payload,
+                group_key=group_key,
+            )
+            for email in emails
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    from .tasks import deliver_email_group
+
+    enqueue_after_commit(deliver_email_group, group_key)
+    return len(created)
+
+
+def group_pending_email_ids(group_key: str) -> list[int]:
+    return list(
+        OutboundEmail.objects.filter(
+            group_key=group_key, status=OutboundEmail.Status.PENDING
+        ).values_list("pk", flat=True)
+    )
+
+
 def build_message(content: EmailContent, to_address: str) -> EmailMultiAlternatives:
     context = {"site_name": settings.COPSITE_SITE_NAME, "site_url": settings.SITE_URL}
     context.update(content.context)
@@ -86,26 +130,29 @@ def email_deliver(email_id: int) -> bool:
     try:
         content = builder_for(email.kind)(email.payload)
         if content is None:
-            email.status = OutboundEmail.Status.SKIPPED
-            email.save(update_fields=["status"])
+            _finish(email, OutboundEmail.Status.SKIPPED)
             return False
         build_message(content, email.to_address).send()
     except Exception as error:
         logger.exception("Sending e-mail %s failed", email.pk)
-        email.status = (
-            OutboundEmail.Status.FAILED
-            if email.attempts >= MAX_ATTEMPTS
-            else OutboundEmail.Status.PENDING
-        )
         email.last_error = repr(error)[:2000]
-        email.save(update_fields=["status", "last_error"])
+        if email.attempts >= MAX_ATTEMPTS:
+            _finish(email, OutboundEmail.Status.FAILED, "last_error")
+        else:
+            email.status = OutboundEmail.Status.PENDING
+            email.save(update_fields=["status", "last_error"])
         return False
-    email.status = OutboundEmail.Status.SENT
     email.sent_at = timezone.now()
-    # Secrets (such as an invitation token) are needed only to build the message.
-    email.payload = {k: v for k, v in email.payload.items() if not k.startswith("secret_")}
-    email.save(update_fields=["status", "sent_at", "payload"])
+    _finish(email, OutboundEmail.Status.SENT, "sent_at")
     return True
+
+
+def _finish(email: OutboundEmail, status: str, *fields: str) -> None:
+    """Record the row's final state. Secrets in the payload (such as an invitation token) were
+    needed only to build the message: they go whether it was sent, skipped or given up on."""
+    email.status = status
+    email.payload = {k: v for k, v in email.payload.items() if not k.startswith("secret_")}
+    email.save(update_fields=["status", "payload", *fields])
 
 
 def pending_email_ids(*, older_than_seconds: int = 60) -> list[int]:

@@ -11,6 +11,12 @@ def deliver_email(email_id: int) -> bool:
     return services.email_deliver(email_id)
 
 
+@shared_task(acks_late=True)
+def deliver_email_group(group_key: str) -> int:
+    """Send a group queued together (an announcement); each row is still claimed once."""
+    return sum(services.email_deliver(pk) for pk in services.group_pending_email_ids(group_key))
+
+
 @shared_task
 def deliver_pending_emails() -> int:
     """The sweep: sends what was queued while the broker was down, or failed and may retry."""

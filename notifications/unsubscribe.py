@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from .models import CommunityEmailSetting, Delivery, EmailSettings
+from .preferences import community_deliveries_save
 
 SALT = "copsite.notifications.email-link"
 LINK_DAYS = 60
@@ -101,13 +102,12 @@ def scope_apply(user: User, scope: Scope, delivery: str = Delivery.OFF) -> str:
     if scope.kind == "all":
         for name in PREFERENCES:
             setattr(email_settings, name, delivery)
-        email_settings.save(update_fields=list(PREFERENCES))
+        email_settings.new_communities = delivery  # "all" covers communities joined later
+        email_settings.save(update_fields=[*PREFERENCES, "new_communities"])
         CommunityEmailSetting.objects.filter(user=user).update(delivery=delivery)
         from communities.models import Membership
 
-        for membership in Membership.objects.filter(user=user).only("community_id"):
-            CommunityEmailSetting.objects.get_or_create(
-                user=user, community_id=membership.community_id, defaults={"delivery": delivery}
-            )
+        member_of = Membership.objects.filter(user=user).values_list("community_id", flat=True)
+        community_deliveries_save(user.pk, dict.fromkeys(member_of, delivery))
         return f"All e-mails: {Delivery(delivery).label.lower()}."
     raise BadLink("This link cannot change that.")

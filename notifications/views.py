@@ -16,9 +16,9 @@ from django.views.generic import TemplateView
 
 from communities import permissions as community_permissions
 
-from . import unsubscribe
+from . import preferences, unsubscribe
 from .forms import CommunityDeliveryForm, EmailSettingsForm, UnsubscribeForm
-from .models import CommunityEmailSetting, EmailSettings, Notification
+from .models import CommunityEmailSetting, Delivery, EmailSettings, Notification
 from .targets import describe
 
 PER_PAGE = 30
@@ -104,10 +104,7 @@ def _settings_page(request, user, *, token: str | None = None):
     if data is not None and form.is_valid() and community_form.is_valid():
         with transaction.atomic():
             form.save()
-            for community_id, delivery in community_form.deliveries().items():
-                CommunityEmailSetting.objects.update_or_create(
-                    user=user, community_id=community_id, defaults={"delivery": delivery}
-                )
+            preferences.community_deliveries_save(user.pk, community_form.deliveries())
         messages.success(request, "Your e-mail settings have been saved.")
         return redirect(request.path)
     return render(
@@ -163,13 +160,17 @@ class UnsubscribeView(View):
         return render(request, self.template_name, {"form": UnsubscribeForm(), "token": token})
 
     def post(self, request, token: str):
-        if request.POST.get("List-Unsubscribe") == "One-Click":
-            unsubscribe.scope_apply(self.user, self.scope)
-            return HttpResponse("Unsubscribed.", content_type="text/plain")
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
         form = UnsubscribeForm(request.POST)
-        if not form.is_valid():
+        if not one_click and not form.is_valid():
             return render(request, self.template_name, {"form": form, "token": token}, status=400)
-        done = unsubscribe.scope_apply(self.user, self.scope, form.cleaned_data["delivery"])
+        delivery = Delivery.OFF if one_click else form.cleaned_data["delivery"]
+        try:  # a link to a community deleted since, say
+            done = unsubscribe.scope_apply(self.user, self.scope, delivery)
+        except unsubscribe.BadLink as error:
+            return _bad_link(request, error)
+        if one_click:
+            return HttpResponse("Unsubscribed.", content_type="text/plain")
         return render(
             request,
             "notifications/unsubscribe/done.html",

@@ -7,8 +7,6 @@ import pytest
 
 from django.conf import settings
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communities.models import Membership, Visibility
@@ -22,6 +20,7 @@ from notifications.models import (
     EmailSettings,
     Notification,
 )
+from tests.digest_helpers import next_digest_time, queries_per_batch
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +29,8 @@ LONDON = ZoneInfo("Europe/London")
 LONG_BODY = " ".join(f"word{n}" for n in range(120))
 
 
-def _next_digest_time(hour: int = 7, zone: str = "Europe/London") -> datetime:
-    """The next hour:30 in `zone` after now: content written now is inside its first window."""
-    local = timezone.now().astimezone(ZoneInfo(zone))
-    moment = local.replace(hour=hour, minute=30, second=0, microsecond=0)
-    return moment if moment > local else moment + timedelta(days=1)
-
-
 def _send(users, now=None, period=digests.DAILY):
-    return digests.digest_batch_send(period, [u.pk for u in users], now or _next_digest_time())
+    return digests.digest_batch_send(period, [u.pk for u in users], now or next_digest_time())
 
 
 def _html(message) -> str:
@@ -132,7 +124,7 @@ def test_a_digest_carries_unsubscribe_message_id_and_reply_to_headers(forum):
 
 def test_the_one_click_unsubscribe_in_a_digest_stops_the_next_one(client, forum):
     community, reader, thread, reply = forum
-    now = _next_digest_time()
+    now = next_digest_time()
     _send([reader], now)
     url = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
@@ -169,7 +161,7 @@ def test_people_are_not_told_about_their_own_threads():
 
 def test_the_next_digest_starts_where_the_last_one_ended(forum):
     community, reader, thread, reply = forum
-    now = _next_digest_time()
+    now = next_digest_time()
     _send([reader], now)
     mail.outbox.clear()
     result = _send([reader], now + timedelta(days=1))
@@ -185,7 +177,7 @@ def test_running_the_due_digests_twice_sends_each_digest_once(
     forum, django_capture_on_commit_callbacks
 ):
     community, reader, thread, reply = forum
-    now = _next_digest_time()
+    now = next_digest_time()
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             digests.digests_send_due(now)
@@ -195,7 +187,7 @@ def test_running_the_due_digests_twice_sends_each_digest_once(
 
 def test_a_digest_another_worker_has_claimed_is_not_sent_again(forum):
     community, reader, thread, reply = forum
-    now = _next_digest_time()
+    now = next_digest_time()
     DigestRun.objects.create(
         user=reader,
         period=digests.DAILY,
@@ -212,7 +204,7 @@ def test_what_a_digest_that_crashed_while_sending_covered_comes_with_the_next_on
     community = CommunityFactory()
     reader = MembershipFactory(community=community).user
     make_thread(community, title="Said while the worker crashed")
-    now = _next_digest_time()
+    now = next_digest_time()
     DigestRun.objects.create(
         user=reader,
         period=digests.DAILY,
@@ -228,7 +220,7 @@ def test_the_celery_tasks_send_due_digests_once(forum, django_capture_on_commit_
     from notifications import digest_tasks
 
     community, reader, thread, reply = forum
-    now = _next_digest_time().isoformat()
+    now = next_digest_time().isoformat()
     with django_capture_on_commit_callbacks(execute=True):
         assert digest_tasks.send_due_digests(now) >= 1
         digest_tasks.send_due_digests(now)
@@ -332,7 +324,7 @@ def test_communities_turned_off_are_left_out_and_weekly_ones_wait_for_the_weekly
     CommunityEmailSetting.objects.create(
         user=reader, community=at_once, delivery=Delivery.IMMEDIATELY
     )  # no per-post e-mail exists yet: "straight away" rides the daily digest
-    now = _next_digest_time()
+    now = next_digest_time()
     _send([reader], now, digests.DAILY)
     _send([reader], now, digests.WEEKLY)
     daily_mail, weekly_mail = mail.outbox
@@ -350,7 +342,7 @@ def test_someone_removed_from_a_private_community_before_sending_hears_nothing_a
     private = CommunityFactory(visibility=Visibility.PRIVATE)
     reader = MembershipFactory(community=private).user
     make_thread(private, title="Private matters")
-    now = _next_digest_time()
+    now = next_digest_time()
     with django_capture_on_commit_callbacks() as queued:
         assert digests.digests_send_due(now) == 2  # reader and author: queued…
     Membership.objects.filter(user=reader, community=private).delete()  # …then they leave
@@ -459,13 +451,8 @@ def test_a_batch_of_thirty_costs_the_same_queries_as_a_batch_of_five(
 ):
     readers = _busy_community_with_readers(35, django_capture_on_commit_callbacks)
     mail.outbox.clear()
-    now = _next_digest_time()
-    counts = []
-    for group in (readers[:5], readers[5:]):
-        with CaptureQueriesContext(connection) as queries:
-            result = digests.digest_batch_send(digests.DAILY, [u.pk for u in group], now)
-        assert result.sent == len(group)
-        counts.append(len(queries))
+    now = next_digest_time()
+    counts = queries_per_batch([readers[:5], readers[5:]], now)
     assert counts[0] == counts[1] <= 15
     assert len(mail.outbox) == 35
     sections = ("FOR YOU", "NEW THREADS", "QUESTIONS ANSWERED", "REPLIES PEOPLE FOUND HELPFUL")
@@ -502,7 +489,26 @@ def test_facilitators_find_join_requests_and_reported_posts_for_them(
     _send([facilitator])
     text = mail.outbox[0].body
     assert "A post was reported in “Local plans”" in text  # forum.review, in bulk
-    assert "Rhys Evans asked to join Planning" in text  # community.join_queue, one by one
+    assert "Rhys Evans asked to join Planning" in text  # community.join_queue, in bulk
+
+
+def test_join_requests_in_a_batch_of_facilitators_cost_the_same_queries_for_five_or_thirty(
+    django_capture_on_commit_callbacks,
+):
+    from communities.services import membership_request_create
+
+    facilitators = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(35):
+            community = CommunityFactory(visibility=Visibility.RESTRICTED)
+            facilitators.append(MembershipFactory(community=community, role="facilitator").user)
+            membership_request_create(
+                actor=UserFactory(), community=community, message="Hi", accepted_guidelines=True
+            )
+    mail.outbox.clear()
+    counts = queries_per_batch([facilitators[:5], facilitators[5:]], next_digest_time())
+    assert counts[0] == counts[1]
+    assert all("asked to join" in m.body for m in mail.outbox)
 
 
 def test_a_digest_the_mail_server_refuses_is_marked_failed_and_not_retried(forum, monkeypatch):
@@ -517,7 +523,7 @@ def test_a_digest_the_mail_server_refuses_is_marked_failed_and_not_retried(forum
         return len(messages)
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
-    now = _next_digest_time()
+    now = next_digest_time()
     result = _send([reader, other], now)
     assert (result.sent, result.failed) == (1, 1)
     statuses = dict(DigestRun.objects.values_list("user_id", "status"))

@@ -45,11 +45,6 @@ OPEN, RESTRICTED, PRIVATE = Visibility.OPEN, Visibility.RESTRICTED, Visibility.P
 LONDON = ZoneInfo("Europe/London")
 
 
-@pytest.fixture(autouse=True)
-def _no_post_rate_limit(settings):
-    settings.COPSITE_POSTS_PER_MINUTE = 10_000
-
-
 @pytest.fixture
 def place():
     """A community and its facilitator, with nothing waiting yet."""
@@ -384,6 +379,15 @@ def test_the_nudge_waits_for_the_persons_own_hour_and_time_zone(
     assert _run(_at_local_hour(9, tokyo), django_capture_on_commit_callbacks) == 1
 
 
+def test_a_missed_nudge_hour_is_caught_up_for_two_hours_then_left_to_the_next_day(
+    place, django_capture_on_commit_callbacks
+):
+    _something_waiting(place)
+    assert _run(_at_local_hour(10), django_capture_on_commit_callbacks) == 0  # three hours late
+    assert _run(_at_local_hour(9), django_capture_on_commit_callbacks) == 1  # two: caught up
+    assert _run(_at_local_hour(8), django_capture_on_commit_callbacks) == 0  # once a day
+
+
 def test_the_nudge_respects_off_and_weekly(place, django_capture_on_commit_callbacks):
     _something_waiting(place)
     now = _at_local_hour(7)
@@ -510,6 +514,26 @@ def test_a_broadcast_reaches_every_member_except_those_who_turned_it_off(
     assert message.subject == f"[{place.community.name}] Meet-up in May"
     _assert_unsubscribable(message)
     assert "**Friday**" in message.body and "<strong>Friday</strong>" in message.alternatives[0][0]
+
+
+def test_queueing_a_broadcast_costs_the_same_queries_for_five_or_fifty_members(
+    client, place, django_capture_on_commit_callbacks
+):
+    client.force_login(place.facilitator)
+    counts = []
+    for size, key in ((5, "small"), (50, "large")):
+        community = MembershipFactory(user=place.facilitator, role=Role.FACILITATOR).community
+        for _ in range(size):
+            MembershipFactory(community=community)
+        with CaptureQueriesContext(connection) as queries:
+            assert _announce(client, community, key=key).status_code == 302
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitation.broadcast_create(
+            actor=place.facilitator, community=community, subject="Again", body="Hello"
+        )
+    assert len(mail.outbox) == 51  # the group's one task sent every e-mail
 
 
 def test_broadcast_emails_link_to_the_site_and_leave_out_pictures(

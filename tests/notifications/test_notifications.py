@@ -3,6 +3,8 @@ import time
 import pytest
 
 from django.core import mail, signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.models import Membership
@@ -28,22 +30,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 Kind = Notification.Kind
-
-
-@pytest.fixture(autouse=True)
-def _no_post_rate_limit(settings):
-    settings.COPSITE_POSTS_PER_MINUTE = 10_000
-
-
-@pytest.fixture
-def run_after_commit(django_capture_on_commit_callbacks):
-    """Run what the code queues after commit (event processing and e-mail delivery)."""
-
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action()
-
-    return run
 
 
 def reply(thread, body="A reply", author=None):
@@ -288,6 +274,34 @@ def test_one_click_unsubscribe_turns_that_kind_of_e_mail_off(client):
     assert EmailSettings.objects.get(user=person).replies == Delivery.OFF
 
 
+def test_unsubscribing_from_everything_covers_communities_joined_afterwards(client):
+    person = UserFactory()
+    MembershipFactory(user=person)
+    token = unsubscribe.make_token(person.pk, "all")
+    client.post(
+        reverse("notifications:unsubscribe", args=[token]), {"List-Unsubscribe": "One-Click"}
+    )
+    joined_later = MembershipFactory(user=person).community
+    setting = CommunityEmailSetting.objects.get(user=person, community=joined_later)
+    assert setting.delivery == Delivery.OFF
+    assert EmailSettings.objects.get(user=person).new_communities == Delivery.OFF
+
+
+def test_people_choose_how_they_hear_from_communities_they_join_later(client):
+    person = UserFactory()
+    client.force_login(person)
+    page = client.get(reverse("notifications:settings")).content.decode()
+    assert "Activity in communities you join from now on" in page
+    EmailSettings.objects.update_or_create(user=person, defaults={"new_communities": "weekly"})
+    community = MembershipFactory(user=person).community
+    assert CommunityEmailSetting.objects.get(user=person, community=community).delivery == (
+        Delivery.WEEKLY
+    )
+    untouched = UserFactory()
+    MembershipFactory(user=untouched)  # the default (daily) needs no row
+    assert not CommunityEmailSetting.objects.filter(user=untouched).exists()
+
+
 def test_the_unsubscribe_page_offers_less_often_before_never(client):
     person = UserFactory()
     community = MembershipFactory(user=person).community
@@ -314,6 +328,18 @@ def test_a_tampered_link_is_refused_and_changes_nothing(client):
     assert not EmailSettings.objects.exists()
 
 
+def test_an_unsubscribe_link_for_a_community_deleted_since_gets_a_clear_page(client):
+    person = UserFactory()
+    community = MembershipFactory(user=person).community
+    token = unsubscribe.make_token(person.pk, f"community:{community.pk}")
+    community.delete()
+    url = reverse("notifications:unsubscribe", args=[token])
+    for data in ({"List-Unsubscribe": "One-Click"}, {"delivery": "off"}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "That community no longer exists." in response.content.decode()
+
+
 def test_an_expired_link_is_refused(client, monkeypatch):
     person = UserFactory()
     past = time.time() - (unsubscribe.LINK_DAYS + 1) * 24 * 3600
@@ -336,7 +362,8 @@ def test_the_manage_link_works_without_signing_in_for_that_person_only(client):
     assert page.status_code == 200 and "Link Owner" in page.content.decode()
     data = {
         "mentions": "daily", "replies": "weekly", "watching": "off", "my_posts_activity": "off",
-        "digest_hour": "8", "weekly_digest_day": "4", "time_zone": "Europe/London",
+        "new_communities": "weekly", "digest_hour": "8", "weekly_digest_day": "4",
+        "time_zone": "Europe/London",
     }  # fmt: skip
     membership = Membership.objects.get(user=person)
     data[f"community_{membership.community_id}"] = "weekly"
@@ -346,3 +373,46 @@ def test_the_manage_link_works_without_signing_in_for_that_person_only(client):
     # An unsubscribe token cannot be used as a manage token.
     other = unsubscribe.make_token(person.pk, "all")
     assert client.get(reverse("notifications:email-link-settings", args=[other])).status_code == 400
+
+
+def test_the_settings_page_costs_the_same_queries_for_three_or_nine_communities(client):
+    def queries_for(count: int) -> tuple[int, int]:
+        person = UserFactory()
+        communities = [MembershipFactory(user=person).community for _ in range(count)]
+        client.force_login(person)
+        url = reverse("notifications:settings")
+        with CaptureQueriesContext(connection) as shown:
+            assert client.get(url).status_code == 200
+        data = {
+            "mentions": "daily", "replies": "weekly", "watching": "off",
+            "my_posts_activity": "off", "new_communities": "daily", "digest_hour": "8",
+            "weekly_digest_day": "4", "time_zone": "Europe/London",
+        }  # fmt: skip
+        data.update({f"community_{c.pk}": "weekly" for c in communities})
+        with CaptureQueriesContext(connection) as saved:
+            assert client.post(url, data).status_code == 302
+        assert set(
+            CommunityEmailSetting.objects.filter(user=person).values_list("delivery", flat=True)
+        ) == {"weekly"}
+        return len(shown), len(saved)
+
+    assert queries_for(3) == queries_for(9)
+
+
+@pytest.mark.parametrize("visibility", ["open", "restricted", "private"])
+def test_who_hears_about_a_community_is_who_can_read_it(visibility):
+    from communities import permissions as community_permissions
+
+    community = CommunityFactory(visibility=visibility)
+    people = [
+        MembershipFactory(community=community).user,
+        UserFactory(),
+        UserFactory(is_staff=True),
+        UserFactory(is_superuser=True),  # not staff: still reads everything
+        MembershipFactory(community=community, user__is_active=False).user,
+    ]
+    expected = {
+        p.pk for p in people if p.is_active and community_permissions.can_read(p, community)
+    }
+    got = community_permissions.user_ids_who_can_read([p.pk for p in people], community)
+    assert got == expected
