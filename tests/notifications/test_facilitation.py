@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from communities.models import Membership, MembershipRequest, RequestStatus, Role, Visibility
 from communities.permissions import forget_access
@@ -202,7 +203,7 @@ def test_the_facilitation_page_lists_every_kind_of_nudge(client, place):
         "Who uses X?",
         "Requests to join (1)",
         "New members to welcome (1)",
-        newcomer.public_name,
+        escape(newcomer.public_name),
         "Reported posts (1)",
         "It has been quiet",
         reverse("forums:thread-start", args=[place.community.slug]),
