@@ -38,9 +38,7 @@ def get_post_for_user_or_404(user, post_id: int) -> BlogPostPage:
         .filter(pk=post_id)
         .first()
     )
-    if post is None or not community_permissions.can_know_exists(user, post.community):
-        raise Http404("No such post")
-    community_permissions.require_read(user, post.community)
+    community_permissions.require_visible(user, post.community if post else None, "post")
     return post
 
 
@@ -77,14 +75,7 @@ def why_no_comment(user, post: BlogPostPage) -> str:
     """What to tell someone who may read the post but not comment on it."""
     if not comments_are_open(post):
         return "Comments are closed."
-    access = community_permissions.access_for(user)
-    if not access.is_authenticated:
-        return "Sign in to comment."
-    if post.community.pk in access.banned_community_ids:
-        return "You cannot comment in this community."
-    if not community_permissions.is_member(user, post.community):
-        return "Join the community to comment."
-    return "Confirm your e-mail address to comment."
+    return community_permissions.posting_refusal(user, post.community, "comment")
 
 
 # --- Comments -----------------------------------------------------------------------------------
@@ -98,9 +89,9 @@ def get_comment_for_user_or_404(user, comment_id: int) -> BlogComment:
         .filter(pk=comment_id, post__live=True)
         .first()
     )
-    if comment is None or not community_permissions.can_know_exists(user, comment.post.community):
-        raise Http404("No such comment")
-    community_permissions.require_read(user, comment.post.community)
+    community_permissions.require_visible(
+        user, comment.post.community if comment else None, "comment"
+    )
     if comment.status == BlogComment.Status.HIDDEN and not can_see_hidden(user, comment):
         raise Http404("No such comment")
     return comment

@@ -152,12 +152,7 @@ def comments_set_closed(*, actor, post: BlogPostPage, closed: bool) -> BlogPostP
 
 
 def why_no_writing(actor, community: Community) -> str:
-    access_ = community_permissions.access_for(actor)
-    if community.pk in access_.banned_community_ids:
-        return "You cannot write in this community's blog."
-    if not (access_.is_staff or community.pk in access_.memberships):
-        return "Join the community to write in its blog."
-    return "Confirm your e-mail address to write in the blog."
+    return community_permissions.posting_refusal(actor, community, "write blog posts")
 
 
 @transaction.atomic

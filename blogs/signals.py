@@ -37,7 +37,9 @@ def membership_changed(sender, instance: Membership, raw: bool = False, **kwargs
 
 
 @receiver(post_save, sender=Ban, dispatch_uid="blogs-ban-saved")
-def ban_saved(sender, instance: Ban, raw: bool = False, **kwargs):
+@receiver(post_save, sender="forums.PostingBan", dispatch_uid="blogs-posting-ban-saved")
+def ban_saved(sender, instance, raw: bool = False, **kwargs):
+    """Members banned, or stopped posting, leave the blog's writers' group."""
     if not raw:
         access.blog_access_sync_member(instance.user, instance.community)
 

@@ -71,6 +71,19 @@ class Access:
         return frozenset(Ban.objects.filter(user=self.user).values_list("community_id", flat=True))
 
     @cached_property
+    def stopped_posting_community_ids(self) -> frozenset[int]:
+        """Communities whose facilitators stopped this member posting: they stay a member and
+        read, but write nothing there (threads, replies, blog posts, comments)."""
+        if not self.is_authenticated:
+            return frozenset()
+        # The record lives with the forum's moderation tools, where facilitators manage it.
+        from forums.models import PostingBan
+
+        return frozenset(
+            PostingBan.objects.filter(user=self.user).values_list("community_id", flat=True)
+        )
+
+    @cached_property
     def has_verified_email(self) -> bool:
         if not self.is_authenticated:
             return False
@@ -188,13 +201,45 @@ def is_member(user, community: Community) -> bool:
 
 
 def can_post(user, community: Community) -> bool:
-    """Members with a verified e-mail address post; so do site staff."""
+    """Members with a verified e-mail address post, unless a facilitator stopped them; so do
+    site staff. Posting is everything a member writes: threads, replies, blog posts, comments."""
+    return why_no_posting(user, community) is None
+
+
+class NoPosting(enum.Enum):
+    """Why someone who may read a community cannot write in it, worst first."""
+
+    SIGN_IN = "Sign in to {doing}."
+    BANNED = "You cannot {doing} in this community."
+    STOPPED = "A facilitator has stopped you posting in this community."
+    JOIN = "Join the community to {doing}."
+    VERIFY_EMAIL = "Confirm your e-mail address to {doing}."
+
+    def explain(self, doing: str) -> str:
+        return self.value.format(doing=doing)
+
+
+def why_no_posting(user, community: Community) -> NoPosting | None:
+    """The one rule behind `can_post`, with its reason, so every "you cannot post here"
+    message says the same thing. None means the person may post."""
     access = access_for(user)
-    if not access.is_authenticated or community.pk in access.banned_community_ids:
-        return False
+    if not access.is_authenticated:
+        return NoPosting.SIGN_IN
+    if community.pk in access.banned_community_ids:
+        return NoPosting.BANNED
     if not (access.is_staff or community.pk in access.memberships):
-        return False
-    return access.has_verified_email
+        return NoPosting.JOIN
+    if not access.is_staff and community.pk in access.stopped_posting_community_ids:
+        return NoPosting.STOPPED
+    if not access.has_verified_email:
+        return NoPosting.VERIFY_EMAIL
+    return None
+
+
+def posting_refusal(user, community: Community, doing: str) -> str:
+    """What to tell someone who may not post in `community`, ending "…to {doing}."."""
+    reason = why_no_posting(user, community)
+    return reason.explain(doing) if reason else ""
 
 
 def can_moderate(user, community: Community) -> bool:
@@ -324,6 +369,27 @@ def require_read(user, community: Community) -> None:
         raise PermissionDenied("This community's content is for its members.")
 
 
+def require_visible(user, community: Community | None, what: str = "page") -> Community:
+    """For anything that belongs to a community (a page, a post, a picture): 404 "No such
+    {what}" if there is no community or the person must not learn it exists, 403 if it is
+    listed but its content is for members."""
+    if community is None or not can_know_exists(user, community):
+        raise Http404(f"No such {what}")
+    require_read(user, community)
+    return community
+
+
+def get_readable_community_or_404(user, slug: str) -> Community:
+    """The community whose content this person may read: 404 if hidden, 403 if restricted."""
+    return require_visible(user, Community.objects.filter(slug=slug).first(), "community")
+
+
+def require_moderate(user, community: Community) -> None:
+    """403 for anyone but the community's facilitators, owners and site staff."""
+    if not can_moderate(user, community):
+        raise PermissionDenied("Only the community's facilitators can do this.")
+
+
 def get_moderated_community_or_404(user, community_id: int) -> Community:
     """For facilitator screens: the community if the person facilitates it (or is staff).
 
@@ -343,8 +409,8 @@ def get_moderated_community_or_404(user, community_id: int) -> Community:
 def can_blog(user, community: Community) -> bool:
     """Whether the person may write posts in the community's blog and comment on its posts.
 
-    The same people who post in the forum: members with a verified e-mail address who are not
-    banned, and site staff. Facilitators decide separately whether members' posts go through
-    moderation first (`blogs.models.BlogSettings`).
+    The same people who post in the forum: members with a verified e-mail address whom no
+    facilitator has stopped posting, and site staff. Facilitators decide separately whether
+    members' posts go through moderation first (`blogs.models.BlogSettings`).
     """
     return can_post(user, community)

@@ -12,27 +12,7 @@ from django.http import Http404
 from communities import permissions as community_permissions
 from communities.models import Community
 
-from .models import Post, PostingBan, Thread
-
-_BANS_ATTR = "_copsite_posting_bans"
-
-
-def _posting_banned_community_ids(user) -> frozenset[int]:
-    cached = getattr(user, _BANS_ATTR, None)
-    if cached is None:
-        cached = frozenset(
-            PostingBan.objects.filter(user=user).values_list("community_id", flat=True)
-            if user.is_authenticated
-            else []
-        )
-        setattr(user, _BANS_ATTR, cached)
-    return cached
-
-
-def forget_posting_bans(user) -> None:
-    if hasattr(user, _BANS_ATTR):
-        delattr(user, _BANS_ATTR)
-
+from .models import Post, Thread
 
 # --- Reading ------------------------------------------------------------------------------------
 
@@ -119,14 +99,8 @@ def get_post_for_user_or_404(user, community: Community, post_id: int) -> Post:
 # --- Writing ------------------------------------------------------------------------------------
 
 
-def is_posting_banned(user, community: Community) -> bool:
-    return user.is_authenticated and community.pk in _posting_banned_community_ids(user)
-
-
 def can_start_thread(user, community: Community) -> bool:
-    return community_permissions.can_post(user, community) and not is_posting_banned(
-        user, community
-    )
+    return community_permissions.can_post(user, community)
 
 
 def can_reply(user, thread: Thread) -> bool:

@@ -537,7 +537,7 @@ def posting_ban_create(*, actor, community: Community, user: User, reason: str =
     ban, _ = PostingBan.objects.get_or_create(
         community=community, user=user, defaults={"reason": reason.strip(), "banned_by": actor}
     )
-    permissions.forget_posting_bans(user)
+    community_permissions.forget_access(user)
     return ban
 
 
@@ -545,7 +545,7 @@ def posting_ban_create(*, actor, community: Community, user: User, reason: str =
 def posting_ban_lift(*, actor, community: Community, user: User) -> None:
     require(permissions.can_moderate(actor, community), "Only facilitators can do that.")
     PostingBan.objects.filter(community=community, user=user).delete()
-    permissions.forget_posting_bans(user)
+    community_permissions.forget_access(user)
 
 
 def thread_publish(thread: Thread, when: datetime | None = None) -> Thread:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views import View
 
 from communities import permissions as community_permissions
+from communities.view_mixins import CommunityFacilitatorMixin
 
 from . import facilitation
 from . import facilitation_emails as _emails  # noqa: F401  (registers the e-mail kinds)
@@ -34,21 +35,6 @@ class FacilitatorsOnlyMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         if not community_permissions.moderates_any_community(request.user):
             raise PermissionDenied("This page is for community facilitators.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class CommunityFacilitatorMixin(LoginRequiredMixin):
-    """Sign in (302), see the community (404 if hidden, 403 if restricted), facilitate it (403)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.community = community_permissions.get_community_for_user_or_404(
-            request.user, kwargs["slug"]
-        )
-        community_permissions.require_read(request.user, self.community)
-        if not community_permissions.can_moderate(request.user, self.community):
-            raise PermissionDenied("Only the community's facilitators can do this.")
         return super().dispatch(request, *args, **kwargs)
 
 

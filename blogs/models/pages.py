@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.utils.html import strip_tags
 
 from wagtail.admin.panels import FieldPanel
@@ -70,10 +70,7 @@ class CommunityAccessMixin:
         return self.community
 
     def check_access(self, request) -> None:
-        community = self.get_community()
-        if community is None or not community_permissions.can_know_exists(request.user, community):
-            raise Http404("No such page")
-        community_permissions.require_read(request.user, community)
+        community_permissions.require_visible(request.user, self.get_community(), "page")
 
     def serve(self, request, *args, **kwargs):
         self.check_access(request)

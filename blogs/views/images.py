@@ -27,9 +27,7 @@ class ImageServeView(View):
             raise Http404("No such picture")
         community = community_of_collection(image.collection)
         if community is not None:
-            if not community_permissions.can_know_exists(request.user, community):
-                raise Http404("No such picture")
-            community_permissions.require_read(request.user, community)
+            community_permissions.require_visible(request.user, community, "picture")
         rendition = image.get_rendition(SPECS[spec][0])
         response = FileResponse(
             rendition.file.open("rb"), content_type=content_type_for(rendition.file.name)

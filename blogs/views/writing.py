@@ -24,10 +24,9 @@ class PostWriteView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.community = community_permissions.get_community_for_user_or_404(
+            self.community = community_permissions.get_readable_community_or_404(
                 request.user, kwargs["slug"]
             )
-            community_permissions.require_read(request.user, self.community)
         return super().dispatch(request, *args, **kwargs)
 
     def _render(self, request, status=200):

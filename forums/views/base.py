@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Q
 
-from communities import permissions as community_permissions
+from communities.view_mixins import ReadableCommunityMixin
 
 from .. import permissions
 from ..models import POSTS_PER_PAGE, Post, Thread
@@ -9,16 +9,9 @@ from ..models import POSTS_PER_PAGE, Post, Thread
 THREADS_PER_PAGE = 30
 
 
-class CommunityForumMixin:
-    """Loads `self.community` through the access module: 404 for hidden communities, 403 for
-    restricted ones the person may not read."""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.community = community_permissions.get_community_for_user_or_404(
-            request.user, kwargs["slug"]
-        )
-        community_permissions.require_read(request.user, self.community)
-        return super().dispatch(request, *args, **kwargs)
+class CommunityForumMixin(ReadableCommunityMixin):
+    """`self.community` through the access module (404 hidden, 403 restricted), and what the
+    forum's pages need to know about the person there."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

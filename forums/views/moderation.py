@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from communities.models import Community
+from communities.view_mixins import CommunityFacilitatorsOnlyMixin
 from copsite.markup import plain_excerpt
 
 from .. import moderation_services, permissions, services
@@ -47,18 +48,7 @@ SPLIT_EXCERPT_CHARACTERS = 160
 # --- Shared -------------------------------------------------------------------------------------
 
 
-class _FacilitatorsOnly:
-    """Runs after `CommunityForumMixin` has loaded (and checked) `self.community`."""
-
-    def dispatch(self, request, *args, **kwargs):
-        permissions.require(
-            permissions.can_moderate(request.user, self.community),
-            "Only the community's facilitators can do this.",
-        )
-        return super().dispatch(request, *args, **kwargs)
-
-
-class FacilitatorMixin(LoginRequiredMixin, CommunityForumMixin, _FacilitatorsOnly):
+class FacilitatorMixin(LoginRequiredMixin, CommunityForumMixin, CommunityFacilitatorsOnlyMixin):
     """Sign in (302), see the community (404 if hidden, 403 if restricted), facilitate it (403)."""
 
     def render_page(

@@ -7,7 +7,7 @@ Every form works without JavaScript. "Preview" re-renders the form with the rend
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -67,7 +67,9 @@ class ThreadStartView(LoginRequiredMixin, CommunityForumMixin, View):
         form = self._form_class()(request.POST, community=self.community)
         if not permissions.can_start_thread(request.user, self.community):
             # Things may have changed while they typed: say why, and keep what they wrote.
-            problem = _why_no_posting(request.user, self.community, "start a thread")
+            problem = community_permissions.posting_refusal(
+                request.user, self.community, "start a thread"
+            )
             return self._render(request, form, problem=problem, status=403)
         if _is_preview(request):
             form.is_valid()
@@ -177,15 +179,6 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
         return self._render(request, thread, form, status=400)
 
 
-def _why_no_posting(user, community, doing: str) -> str:
-    """Why `permissions.can_start_thread` says no, for someone who may read the community."""
-    if permissions.is_posting_banned(user, community):
-        return "A facilitator has stopped you posting in this community."
-    if not community_permissions.is_member(user, community):
-        return f"Join the community to {doing}."
-    return f"Confirm your e-mail address to {doing}."
-
-
 def _why_no_reply(user, thread) -> str:
     if thread.status == thread.Status.MERGED:
         return (
@@ -198,7 +191,7 @@ def _why_no_reply(user, thread) -> str:
         return "This thread is locked: nobody can reply to it."
     if thread.is_closed:
         return "This thread is closed to new replies."
-    return _why_no_posting(user, thread.community, "reply")
+    return community_permissions.posting_refusal(user, thread.community, "reply")
 
 
 def _why_no_edit(user, post) -> str:
@@ -210,7 +203,7 @@ def _why_no_edit(user, post) -> str:
         return "This post has been deleted, so it cannot be edited."
     if post.thread.is_locked:
         return "This thread is locked: its posts cannot be edited."
-    return _why_no_posting(user, post.thread.community, "edit your posts")
+    return community_permissions.posting_refusal(user, post.thread.community, "edit your posts")
 
 
 def quote_markdown(post: Post) -> str:
@@ -458,11 +451,9 @@ class ImageServeView(View):
 
     def get(self, request, image_id: int, name: str):
         image = PostImage.objects.select_related("community").filter(pk=image_id).first()
-        if image is None or not community_permissions.can_know_exists(
-            request.user, image.community
-        ):
-            raise Http404("No such picture")
-        community_permissions.require_read(request.user, image.community)
+        community_permissions.require_visible(
+            request.user, image.community if image else None, "picture"
+        )
         response = FileResponse(image.file.open("rb"), content_type="image/png")
         response["Content-Disposition"] = 'inline; filename="image.png"'
         response["X-Content-Type-Options"] = "nosniff"

@@ -16,6 +16,7 @@ from blogs.models import BlogPostPage, BlogSettings
 from communities import permissions as community_permissions
 from communities import services as community_services
 from communities.models import Membership, Role, Visibility
+from forums import services as forum_services
 from tests.blogs.admin_helpers import add_url, edit_url, editor_data
 from tests.blogs.conftest import blog_of, make_post, make_writer
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
@@ -228,6 +229,19 @@ def test_a_banned_member_leaves_the_writers_group():
     writer = make_writer(community)
     membership = Membership.objects.get(user=writer, community=community)
     community_services.membership_ban(actor=owner, membership_id=membership.pk)
+    assert not writer.groups.exists()
+
+
+def test_a_member_stopped_from_posting_leaves_the_writers_group_and_is_told_why(client):
+    community = CommunityFactory(slug="housing")
+    facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
+    writer = make_writer(community)
+    forum_services.posting_ban_create(actor=facilitator, community=community, user=writer)
+    assert not writer.groups.exists()
+    client.force_login(writer)
+    response = client.post(reverse("blogs:post-write", args=["housing"]))
+    assert response.status_code == 403
+    assert "A facilitator has stopped you posting" in response.content.decode()
     assert not writer.groups.exists()
 
 
