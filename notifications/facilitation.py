@@ -25,7 +25,7 @@ from allauth.account.models import EmailAddress
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -41,7 +41,6 @@ from communities.models import (
     RequestStatus,
     Role,
 )
-from copsite import ratelimit
 from copsite.markup import mention_markdown
 from forums import services as forum_services
 from forums.models import Category, Flag, Post, Thread
@@ -469,11 +468,12 @@ def broadcasts_per_day() -> int:
     return getattr(settings, "COPSITE_BROADCASTS_PER_DAY", BROADCASTS_PER_DAY)
 
 
-def broadcast_rate_key(community: Community) -> str:
-    return f"broadcast:{community.pk}"
+def broadcasts_sent_today(community: Community) -> int:
+    """Announcements the community sent in the last 24 hours (the day's limit counts these)."""
+    since = timezone.now() - timedelta(days=1)
+    return Broadcast.objects.filter(community=community, created_at__gte=since).count()
 
 
-@transaction.atomic
 def broadcast_create(
     *, actor, community: Community, subject: str, body: str, submission_key: str = ""
 ) -> Broadcast:
@@ -485,47 +485,47 @@ def broadcast_create(
     """
     if not community_permissions.can_moderate(actor, community):
         raise PermissionDenied("Only the community's facilitators can send announcements.")
-    if submission_key:
-        existing = Broadcast.objects.filter(author=actor, submission_key=submission_key).first()
-        if existing:
-            return existing
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
         raise ValidationError("Give the announcement a subject and a message.")
-    recipients = list(broadcast_recipients(community).values_list("user_id", "user__email"))
-    if not recipients:
-        raise ValidationError("Nobody would get this: no member can receive e-mail from here.")
-    limit = broadcasts_per_day()
-    if not ratelimit.hit(broadcast_rate_key(community), limit=limit, period_seconds=24 * 3600):
-        raise ValidationError(
-            f"{community.name} has sent {limit} announcements today, the most for one day. "
-            "Send this one tomorrow: what you wrote is still here."
+    with transaction.atomic():
+        # One announcement at a time per community: a double click, or two facilitators at
+        # once, cannot both pass the day's limit or both be sent.
+        Community.objects.select_for_update().filter(pk=community.pk).first()
+        if submission_key:
+            existing = Broadcast.objects.filter(author=actor, submission_key=submission_key)
+            if existing := existing.first():
+                return existing
+        recipients = list(broadcast_recipients(community).values_list("user_id", "user__email"))
+        if not recipients:
+            raise ValidationError("Nobody would get this: no member can receive e-mail from here.")
+        limit = broadcasts_per_day()
+        if broadcasts_sent_today(community) >= limit:
+            raise ValidationError(
+                f"{community.name} has sent {limit} announcements today, the most for one day. "
+                "Send this one tomorrow: what you wrote is still here."
+            )
+        broadcast = Broadcast.objects.create(
+            community=community,
+            author=actor,
+            subject=subject[:150],
+            body=body,
+            recipient_count=len(recipients),
+            submission_key=submission_key,
         )
-    try:
-        with transaction.atomic():
-            broadcast = Broadcast.objects.create(
-                community=community,
-                author=actor,
-                subject=subject[:150],
-                body=body,
-                recipient_count=len(recipients),
-                submission_key=submission_key,
-            )
-    except IntegrityError:  # the same submission raced in: keep the first
-        return Broadcast.objects.get(author=actor, submission_key=submission_key)
-    email_queue_group(
-        kind="broadcast",
-        group_key=broadcast.group_key,
-        emails=[
-            QueuedEmail(
-                key=f"broadcast-{broadcast.pk}-{user_id}",
-                to_address=address,
-                recipient_id=user_id,
-                payload={"broadcast_id": broadcast.pk, "user_id": user_id},
-            )
-            for user_id, address in recipients
-        ],
-    )
+        email_queue_group(
+            kind="broadcast",
+            group_key=broadcast.group_key,
+            emails=[
+                QueuedEmail(
+                    key=f"broadcast-{broadcast.pk}-{user_id}",
+                    to_address=address,
+                    recipient_id=user_id,
+                    payload={"broadcast_id": broadcast.pk, "user_id": user_id},
+                )
+                for user_id, address in recipients
+            ],
+        )
     return broadcast
 
 
