@@ -142,7 +142,7 @@ class EmailSettings(models.Model):
         choices=Delivery.choices, default=Delivery.DAILY,
     )  # fmt: skip
     my_posts_activity = models.CharField(
-        "answers accepted and reactions to your posts", max_length=12,
+        "answers accepted, reactions and your threads being merged", max_length=12,
         choices=Delivery.choices, default=Delivery.DAILY,
     )  # fmt: skip
     facilitation = models.CharField(
