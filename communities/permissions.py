@@ -207,7 +207,7 @@ def can_post(user, community: Community) -> bool:
 
 
 class NoPosting(enum.Enum):
-    """Why someone who may read a community cannot write in it, worst first."""
+    """Why someone who may read a community cannot write in it, in the order they are checked."""
 
     SIGN_IN = "Sign in to {doing}."
     BANNED = "You cannot {doing} in this community."
@@ -227,13 +227,21 @@ def why_no_posting(user, community: Community) -> NoPosting | None:
         return NoPosting.SIGN_IN
     if community.pk in access.banned_community_ids:
         return NoPosting.BANNED
+    if is_stopped_posting(access, community):
+        return NoPosting.STOPPED
     if not (access.is_staff or community.pk in access.memberships):
         return NoPosting.JOIN
-    if not access.is_staff and community.pk in access.stopped_posting_community_ids:
-        return NoPosting.STOPPED
     if not access.has_verified_email:
         return NoPosting.VERIFY_EMAIL
     return None
+
+
+def is_stopped_posting(access: Access, community: Community) -> bool:
+    """A facilitator stopped this person posting here. The stop outlives leaving and joining
+    again; it never applies to facilitators, owners or site staff (promote, and it lapses)."""
+    if access.is_staff or access.role_in(community) in MODERATOR_ROLES:
+        return False
+    return community.pk in access.stopped_posting_community_ids
 
 
 def posting_refusal(user, community: Community, doing: str) -> str:

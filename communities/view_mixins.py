@@ -14,6 +14,11 @@ class ReadableCommunityMixin:
         self.community = permissions.get_readable_community_or_404(request.user, kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["community"] = self.community
+        return context
+
 
 class CommunityFacilitatorsOnlyMixin:
     """403 unless the person facilitates `self.community`; list it after the mixin that loads

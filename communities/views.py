@@ -15,6 +15,7 @@ from .forms import CommunityForm, CommunitySearchForm, GuidelinesForm, Membershi
 from .models import Community, Membership
 from .permissions import JoinOption
 from .sections import sections_for
+from .view_mixins import ReadableCommunityMixin
 
 PAGE_SIZE = 20
 
@@ -207,11 +208,10 @@ class CommunityLeaveView(LoginRequiredMixin, CommunityMixin, View):
         return redirect("communities:directory")
 
 
-class MemberListView(CommunityMixin, TemplateView):
+class MemberListView(ReadableCommunityMixin, TemplateView):
     template_name = "communities/members/index.html"
 
     def get_context_data(self, **kwargs):
-        permissions.require_read(self.request.user, self.community)
         context = super().get_context_data(**kwargs)
         members = Membership.objects.filter(community=self.community).for_member_list()
         context["page_obj"] = Paginator(members, 50).get_page(self.request.GET.get("page"))

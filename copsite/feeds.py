@@ -118,9 +118,7 @@ def site_name() -> str:
 def public_community(slug: str) -> tuple[AnonymousUser, Community]:
     """404 for a private community, 403 for a restricted one: public feeds are anonymous."""
     visitor = AnonymousUser()
-    community = community_permissions.get_community_for_user_or_404(visitor, slug)
-    community_permissions.require_read(visitor, community)
-    return visitor, community
+    return visitor, community_permissions.get_readable_community_or_404(visitor, slug)
 
 
 def feed_reader_or_404(token: str) -> User:

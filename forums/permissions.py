@@ -190,6 +190,35 @@ def can_follow(user, community: Community) -> bool:
     return user.is_authenticated and community_permissions.can_read(user, community)
 
 
+def why_no_reply(user, thread: Thread) -> str:
+    """What to tell someone who may read the thread but not reply to it."""
+    if thread.status == thread.Status.MERGED:
+        return (
+            f"A facilitator has merged this thread into “{thread.merged_into.title}”, so it "
+            "takes no more replies. Copy what you wrote and reply there."
+        )
+    if thread.status != thread.Status.PUBLISHED:
+        return "This thread is not published yet: it takes replies once it is."
+    if thread.is_locked:
+        return "This thread is locked: nobody can reply to it."
+    if thread.is_closed:
+        return "This thread is closed to new replies."
+    return community_permissions.posting_refusal(user, thread.community, "reply")
+
+
+def why_no_edit(user, post: Post) -> str:
+    """What to tell someone who may read the post but not edit it."""
+    if post.author_id != user.pk:
+        return "You cannot edit this post."
+    if post.status == Post.Status.HIDDEN:
+        return "A facilitator has hidden this post, so it cannot be edited."
+    if post.status != Post.Status.VISIBLE and post.status != Post.Status.HELD:
+        return "This post has been deleted, so it cannot be edited."
+    if post.thread.is_locked:
+        return "This thread is locked: its posts cannot be edited."
+    return community_permissions.posting_refusal(user, post.thread.community, "edit your posts")
+
+
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)

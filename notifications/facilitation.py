@@ -25,7 +25,7 @@ from allauth.account.models import EmailAddress
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -491,7 +491,8 @@ def broadcast_create(
     with transaction.atomic():
         # One announcement at a time per community: a double click, or two facilitators at
         # once, cannot both pass the day's limit or both be sent.
-        Community.objects.select_for_update().filter(pk=community.pk).first()
+        # no_key: threads, joins and the like that point at the community are not held up.
+        Community.objects.select_for_update(no_key=True).filter(pk=community.pk).first()
         if submission_key:
             existing = Broadcast.objects.filter(author=actor, submission_key=submission_key)
             if existing := existing.first():
@@ -505,14 +506,18 @@ def broadcast_create(
                 f"{community.name} has sent {limit} announcements today, the most for one day. "
                 "Send this one tomorrow: what you wrote is still here."
             )
-        broadcast = Broadcast.objects.create(
-            community=community,
-            author=actor,
-            subject=subject[:150],
-            body=body,
-            recipient_count=len(recipients),
-            submission_key=submission_key,
-        )
+        try:
+            with transaction.atomic():
+                broadcast = Broadcast.objects.create(
+                    community=community,
+                    author=actor,
+                    subject=subject[:150],
+                    body=body,
+                    recipient_count=len(recipients),
+                    submission_key=submission_key,
+                )
+        except IntegrityError:  # the same submission raced in from another community's form
+            return Broadcast.objects.get(author=actor, submission_key=submission_key)
         email_queue_group(
             kind="broadcast",
             group_key=broadcast.group_key,

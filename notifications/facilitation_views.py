@@ -2,7 +2,7 @@
 
 Every page works without JavaScript; every change is a POST. Who may do what comes from the
 access module: `/facilitate/` is for people who moderate any community (403 otherwise), and
-community pages load the community with `get_community_for_user_or_404` (404 where it must
+community pages use `communities.view_mixins.CommunityFacilitatorMixin` (404 where it must
 stay hidden, 403 where it is listed but not theirs to facilitate). The services check again.
 """
 

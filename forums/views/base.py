@@ -15,7 +15,6 @@ class CommunityForumMixin(ReadableCommunityMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["community"] = self.community
         context["can_start_thread"] = permissions.can_start_thread(
             self.request.user, self.community
         )

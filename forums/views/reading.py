@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from communities import permissions as community_permissions
 from communities.models import Community
+from communities.permissions import NoPosting
 
 from .. import permissions, services
 from ..forms import ReplyForm
@@ -119,12 +120,16 @@ class ThreadView(CommunityForumMixin, TemplateView):
             post.can_react = permissions.can_react(user, post)
             post.can_flag = permissions.can_flag(user, post)
         first_post_id = page_posts[0].pk if page.number == 1 and page_posts else None
+        can_reply = permissions.can_reply(user, thread)
         context.update(
             thread=thread,
             page_obj=page,
             posts=page_posts,
             first_post_id=first_post_id,
-            can_reply=permissions.can_reply(user, thread),
+            can_reply=can_reply,
+            reply_refusal=None if can_reply else permissions.why_no_reply(user, thread),
+            sign_in_to_reply=NoPosting.SIGN_IN.explain("reply"),
+            join_to_reply=NoPosting.JOIN.explain("reply"),
             can_mark_answer=permissions.can_mark_answer(user, thread),
             can_close_thread=permissions.can_close_thread(user, thread),
             can_follow=permissions.can_follow(user, self.community),

@@ -115,7 +115,7 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
 
     def _thread(self, request, thread_id):
         # A merged thread too: someone replying as it was merged is told where to post, and
-        # keeps what they wrote (`_why_no_reply`).
+        # keeps what they wrote (`permissions.why_no_reply`).
         return permissions.get_thread_for_user_or_404(
             request.user, self.community, thread_id, merged=True
         )
@@ -138,7 +138,11 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
         thread = self._thread(request, thread_id)
         if not permissions.can_reply(request.user, thread):
             return self._render(
-                request, thread, None, problem=_why_no_reply(request.user, thread), status=403
+                request,
+                thread,
+                None,
+                problem=permissions.why_no_reply(request.user, thread),
+                status=403,
             )
         initial = {}
         quoted = request.GET.get("quote", "")
@@ -153,7 +157,11 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
         form = ReplyForm(request.POST)
         if not permissions.can_reply(request.user, thread):
             return self._render(
-                request, thread, form, problem=_why_no_reply(request.user, thread), status=403
+                request,
+                thread,
+                form,
+                problem=permissions.why_no_reply(request.user, thread),
+                status=403,
             )
         if _is_preview(request):
             form.is_valid()
@@ -177,33 +185,6 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
                     )
                 return redirect(post.get_absolute_url())
         return self._render(request, thread, form, status=400)
-
-
-def _why_no_reply(user, thread) -> str:
-    if thread.status == thread.Status.MERGED:
-        return (
-            f"A facilitator has merged this thread into “{thread.merged_into.title}”, so it "
-            "takes no more replies. Copy what you wrote and reply there."
-        )
-    if thread.status != thread.Status.PUBLISHED:
-        return "This thread is not published yet: it takes replies once it is."
-    if thread.is_locked:
-        return "This thread is locked: nobody can reply to it."
-    if thread.is_closed:
-        return "This thread is closed to new replies."
-    return community_permissions.posting_refusal(user, thread.community, "reply")
-
-
-def _why_no_edit(user, post) -> str:
-    if post.author_id != user.pk:
-        return "You cannot edit this post."
-    if post.status == Post.Status.HIDDEN:
-        return "A facilitator has hidden this post, so it cannot be edited."
-    if post.status != Post.Status.VISIBLE and post.status != Post.Status.HELD:
-        return "This post has been deleted, so it cannot be edited."
-    if post.thread.is_locked:
-        return "This thread is locked: its posts cannot be edited."
-    return community_permissions.posting_refusal(user, post.thread.community, "edit your posts")
 
 
 def quote_markdown(post: Post) -> str:
@@ -248,7 +229,7 @@ class PostEditView(LoginRequiredMixin, CommunityForumMixin, View):
         form = PostEditForm(request.POST, is_first_post=post.is_first)
         if not permissions.can_edit_post(request.user, post):
             # Things may have changed while they typed: say why, and keep what they wrote.
-            problem = _why_no_edit(request.user, post)
+            problem = permissions.why_no_edit(request.user, post)
             return self._render(request, post, form, problem=problem, status=403)
         if _is_preview(request):
             form.is_valid()

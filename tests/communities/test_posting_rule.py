@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from blogs import permissions as blog_permissions
 from blogs import services as blog_services
 from communities import permissions
-from communities.models import Ban, Role
+from communities.models import Ban, Membership, Role
 from communities.permissions import NoPosting
 from forums.models import PostingBan
 from tests.blogs.conftest import make_post
@@ -77,3 +77,22 @@ def test_the_forum_and_the_blog_give_the_same_reason(kind):
     assert blog_permissions.why_no_comment(person, post) == reason.explain("comment")
     assert blog_services.why_no_writing(person, community) == reason.explain("write blog posts")
     assert permissions.posting_refusal(person, community, "reply") == reason.explain("reply")
+
+
+def test_a_stop_outlives_leaving_and_is_said_before_join():
+    community = CommunityFactory()
+    person = _person("stopped", community)
+    Membership.objects.filter(user=person, community=community).delete()
+    permissions.forget_access(person)
+    assert permissions.why_no_posting(person, community) is NoPosting.STOPPED
+
+
+def test_promoting_a_stopped_member_lifts_the_stop():
+    community = CommunityFactory()
+    person = _person("stopped", community)
+    Membership.objects.filter(user=person, community=community).update(role=Role.FACILITATOR)
+    permissions.forget_access(person)
+    assert permissions.can_post(person, community)  # facilitators are never stopped
+    membership = Membership.objects.get(user=person, community=community)
+    membership.save()  # a role change saves the membership
+    assert not PostingBan.objects.filter(user=person).exists()

@@ -334,3 +334,32 @@ def test_a_thread_refused_because_the_author_was_banned_while_typing_keeps_the_t
     assert "A facilitator has stopped you posting" in html and "There is a problem" in html
     assert "Damp in tower blocks" in html and "Three paragraphs of hard-won detail" in html
     assert not Thread.objects.filter(community=community).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "says"),
+    [
+        ("anonymous", "to reply."),
+        ("outsider", "Join the community to reply."),
+        ("unverified", "Confirm your e-mail address to reply."),
+        ("stopped", "A facilitator has stopped you posting in this community."),
+    ],
+)
+def test_the_thread_page_says_why_someone_cannot_reply(client, who, says):
+    thread = make_thread(replies=1)
+    community = thread.community
+    if who == "outsider":
+        client.force_login(UserFactory())
+    elif who == "unverified":
+        client.force_login(MembershipFactory(community=community, user__verified=False).user)
+    elif who == "stopped":
+        facilitator = MembershipFactory(community=community, role="facilitator").user
+        member = MembershipFactory(community=community).user
+        services.posting_ban_create(actor=facilitator, community=community, user=member)
+        client.force_login(member)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert says in html and "Post reply" not in html
+    if who == "anonymous":
+        assert ">Sign in</a> to reply." in html
+    if who == "outsider":
+        assert f'href="{community.get_absolute_url()}">Go to' in html
