@@ -23,6 +23,9 @@ from wagtail.admin.views.pages.listing import PageFilterSet
 from wagtail.models import AbstractPage, Page, PageLogEntry
 from wagtail.permissions import policy_registry, register_permission_policy
 
+from communities import permissions as community_permissions
+from communities.models import Community
+
 from . import admin_views
 from .middleware import admin_url_refused
 from .page_permissions import CommunityPagePermissionPolicy, visible_pages
@@ -131,3 +134,12 @@ def editor_accessibility_js() -> str:
 @hooks.register("insert_global_admin_css")
 def admin_accessibility_css() -> str:
     return format_html('<link rel="stylesheet" href="{}">', static("blogs/admin-a11y.css"))
+
+
+@hooks.register("before_serve_document")
+def documents_follow_their_community(document, request) -> None:
+    """A document in a community's collection is served only to people who may read that
+    community: 404 where the community must stay hidden, 403 where it is members only."""
+    community = Community.objects.holding_collection(document.collection)
+    if community is not None:
+        community_permissions.require_visible(request.user, community, "document")

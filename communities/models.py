@@ -77,6 +77,12 @@ class CommunityQuerySet(models.QuerySet):
 
         return permissions.filter_readable_communities(self, user)
 
+    def holding_collection(self, collection) -> "Community | None":
+        """The community whose Wagtail collection this is, or holds it at any depth (a
+        sub-collection of a private community's collection is just as private)."""
+        chain = [collection, *collection.get_ancestors()]
+        return self.filter(collection__in=chain).order_by("-collection__depth").first()
+
     def for_directory(self) -> "CommunityQuerySet":
         return (
             self.annotate(member_count=Count("memberships", distinct=True))

@@ -11,13 +11,6 @@ from communities.models import Community, Visibility
 from ..images import SPECS, content_type_for
 
 
-def community_of_collection(collection) -> Community | None:
-    """The community whose collection this is, or holds it at any depth (a sub-collection of a
-    private community's collection is just as private)."""
-    chain = [collection, *collection.get_ancestors()]
-    return Community.objects.filter(collection__in=chain).order_by("-collection__depth").first()
-
-
 class ImageServeView(View):
     def get(self, request, image_id: int, spec: str, name: str):
         if spec not in SPECS:
@@ -25,7 +18,7 @@ class ImageServeView(View):
         image = get_image_model().objects.filter(pk=image_id).first()
         if image is None:
             raise Http404("No such picture")
-        community = community_of_collection(image.collection)
+        community = Community.objects.holding_collection(image.collection)
         if community is not None:
             community_permissions.require_visible(request.user, community, "picture")
         rendition = image.get_rendition(SPECS[spec][0])
