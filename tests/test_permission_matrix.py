@@ -2,7 +2,8 @@
 
 Rows: the URLs. Columns: anonymous, outsider, pending requester, member, facilitator,
 owner, a facilitator of another community, and site staff. Each cell is the status code.
-Later issues add their URLs to URLS.
+Later issues add their URLs to URLS; tests/test_url_coverage.py fails while a URL of ours is
+in no row (of this matrix or tests/blogs/test_permission_matrix.py).
 """
 
 from collections.abc import Callable
@@ -12,10 +13,12 @@ import pytest
 
 from django.urls import reverse
 
-from communities.models import Visibility
-from notifications.models import Broadcast
+from accounts.feeds import feed_token_for
+from communities import services as community_services
+from communities.models import Ban, Membership, Role, Visibility
+from notifications.models import Broadcast, Notification
 from tests.conftest import make_cast
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, UserFactory
 
 OPEN, RESTRICTED, PRIVATE = Visibility.OPEN, Visibility.RESTRICTED, Visibility.PRIVATE
 ROLES = (
@@ -186,6 +189,36 @@ URLS = [
         admin_community(302),
         method="post",
     ),
+    Row(
+        "admin-member-role",
+        lambda c: reverse("communities_admin:member-role", args=[c.member_membership_id]),
+        admin_community(302),  # no role chosen: refused, sent back
+        method="post",
+    ),
+    Row(
+        "admin-member-remove",
+        lambda c: reverse("communities_admin:member-remove", args=[c.owner_membership_id]),
+        admin_community(302),  # the only owner stays: refused, sent back
+        method="post",
+    ),
+    Row(
+        "admin-member-ban",
+        lambda c: reverse("communities_admin:member-ban", args=[c.owner_membership_id]),
+        admin_community(302),  # the only owner stays: refused, sent back
+        method="post",
+    ),
+    Row(
+        "admin-ban-lift",
+        lambda c: reverse("communities_admin:ban-lift", args=[c.ban_id]),
+        admin_community(302),  # lifted; RESETS puts the ban back before the next person
+        method="post",
+    ),
+    Row(
+        "admin-invitation-revoke",
+        lambda c: reverse("communities_admin:invitation-revoke", args=[c.invitation_id]),
+        admin_community(302),
+        method="post",
+    ),
 ]
 
 
@@ -242,6 +275,26 @@ def signed_in_anywhere(visibility, role) -> int:
     return 302 if role == "anonymous" else 200
 
 
+def personal_feed(visibility, role) -> int:
+    """Read as the person whose token it is; anonymous visitors have no token (404). A private
+    community stays 404 to outsiders; a restricted one gives them an empty "members only" feed."""
+    if role == "anonymous" or (visibility == PRIVATE and role not in INSIDERS):
+        return 404
+    return 200
+
+
+def personal_site_feed(visibility, role) -> int:
+    """The feed of all one's communities: every token's owner, with what they may read."""
+    return 404 if role == "anonymous" else 200
+
+
+def own_notification(visibility, role) -> int:
+    """A notification opens (a redirect to its target) for its recipient, the member, only."""
+    if role == "anonymous":
+        return 302
+    return 302 if role == "member" else 404
+
+
 def _forum_url(name: str, *args) -> Callable:
     def url(cast) -> str:
         values = [getattr(cast, a) if isinstance(a, str) else a for a in args]
@@ -269,6 +322,12 @@ URLS += [
     Row(
         "forum-post-answer",
         _forum_url("post-answer", "reply_id"),
+        forum_write(MODERATORS, ok=302),
+        method="post",
+    ),
+    Row(
+        "forum-post-unanswer",
+        _forum_url("post-unanswer", "reply_id"),
         forum_write(MODERATORS, ok=302),
         method="post",
     ),
@@ -368,10 +427,51 @@ URLS += [
     Row("forum-category-feed-rss", _forum_url("category-feed-rss", "category_slug"), public_feed),
     Row("forum-category-feed-atom", _forum_url("category-feed-atom", "category_slug"), public_feed),
     Row("forum-feed-settings", lambda c: reverse("forums:feed-settings"), signed_in_anywhere),
+    # Personal feeds, read with the token of the person in the column (tests/forums/test_feeds.py
+    # covers what they carry)
+    Row(
+        "forum-personal-feed-rss",
+        lambda c: reverse("forums:personal-feed-rss", args=[c.token]),
+        personal_site_feed,
+    ),
+    Row(
+        "forum-personal-feed-atom",
+        lambda c: reverse("forums:personal-feed-atom", args=[c.token]),
+        personal_site_feed,
+    ),
+    Row(
+        "forum-personal-community-feed-rss",
+        lambda c: reverse("forums:personal-community-feed-rss", args=[c.token, c.community.slug]),
+        personal_feed,
+    ),
+    Row(
+        "forum-personal-community-feed-atom",
+        lambda c: reverse("forums:personal-community-feed-atom", args=[c.token, c.community.slug]),
+        personal_feed,
+    ),
+    Row(
+        "forum-personal-category-feed-rss",
+        lambda c: reverse(
+            "forums:personal-category-feed-rss", args=[c.token, c.community.slug, c.category_slug]
+        ),
+        personal_feed,
+    ),
+    Row(
+        "forum-personal-category-feed-atom",
+        lambda c: reverse(
+            "forums:personal-category-feed-atom", args=[c.token, c.community.slug, c.category_slug]
+        ),
+        personal_feed,
+    ),
     Row("forum-latest", lambda c: reverse("forums:latest"), everyone(200)),
     # Notifications (per person; no community content without an access check)
     Row("notifications", lambda c: reverse("notifications:list"), signed_in_anywhere),
     Row("notification-settings", lambda c: reverse("notifications:settings"), signed_in_anywhere),
+    Row(
+        "notification-open",
+        lambda c: reverse("notifications:open", args=[c.notification_id]),
+        own_notification,
+    ),
     Row(
         "notifications-read-all",
         lambda c: reverse("notifications:read-all"),
@@ -433,6 +533,20 @@ def _png() -> bytes:
     return out.getvalue()
 
 
+def _add_admin_content(cast) -> None:
+    """What the facilitators' admin screens act on: memberships, a ban and an invitation."""
+    memberships = Membership.objects.filter(community=cast.community)
+    cast.member_membership_id = memberships.get(user=cast.member).pk
+    cast.owner_membership_id = memberships.get(role=Role.OWNER).pk
+    cast.banned = UserFactory()
+    cast.ban_id = Ban.objects.create(
+        community=cast.community, user=cast.banned, banned_by=cast.owner
+    ).pk
+    cast.invitation_id = community_services.invitation_create(
+        actor=cast.owner, community=cast.community, email="invited@example.org"
+    )[0].pk
+
+
 @pytest.fixture
 def build_cast(db, settings, tmp_path):
     """The community of the visibility under test, with a person in every role, a thread,
@@ -447,6 +561,16 @@ def build_cast(db, settings, tmp_path):
         _add_forum_content(cast)
         cast.broadcast_id = Broadcast.objects.create(
             community=cast.community, author=cast.facilitator, subject="Hi", body="Hello"
+        ).pk
+        _add_admin_content(cast)
+        cast.notification_id = Notification.objects.create(
+            recipient=cast.member,
+            kind=Notification.Kind.REPLY,
+            community=cast.community,
+            target_type="forum.post",
+            target_id=cast.reply_id,
+            title="A reply",
+            url="/",
         ).pk
         return cast
 
@@ -463,16 +587,30 @@ def _cell_params():
             yield pytest.param(row, visibility, id=f"{row.name}-{visibility}")
 
 
+def _ban_back(cast) -> None:
+    Ban.objects.get_or_create(
+        pk=cast.ban_id,
+        defaults={"community": cast.community, "user": cast.banned, "banned_by": cast.owner},
+    )
+
+
+# Rows whose action changes what the next person meets: put it back before each request.
+RESETS = {"admin-ban-lift": _ban_back}
+
+
 @pytest.mark.parametrize(("row", "visibility"), _cells())
 def test_permission_matrix(client, build_cast, row, visibility):
     cast = build_cast(visibility)
-    url = row.url(cast)
     got = {}
     for role in ROLES:
+        RESETS.get(row.name, lambda cast: None)(cast)
         client.logout()
-        if role != "anonymous":
-            client.force_login(getattr(cast, role))
-        response = getattr(client, row.method)(url)
+        person = None if role == "anonymous" else getattr(cast, role)
+        if person is not None:
+            client.force_login(person)
+        # Personal feed rows read with the token of the person in the column.
+        cast.token = feed_token_for(person) if person else "0-" + "0" * 40
+        response = getattr(client, row.method)(row.url(cast))
         got[role] = response.status_code
     expected = {role: row.expect(visibility, role) for role in ROLES}
     assert got == expected
