@@ -4,20 +4,31 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 
 from . import permissions
+from .models import Community
 
 
-class ReadableCommunityMixin:
-    """`self.community` from the URL's slug: 404 for people who must not learn it exists, 403
-    for a listed community whose content is for its members."""
+class CommunityMixin:
+    """`self.community` from the URL's slug: 404 for people who must not learn it exists (the
+    community's home, joining and leaving: listed communities show these to everyone)."""
+
+    def load_community(self, request, slug: str) -> Community:
+        return permissions.get_community_for_user_or_404(request.user, slug)
 
     def dispatch(self, request, *args, **kwargs):
-        self.community = permissions.get_readable_community_or_404(request.user, kwargs["slug"])
+        self.community = self.load_community(request, kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["community"] = self.community
         return context
+
+
+class ReadableCommunityMixin(CommunityMixin):
+    """As `CommunityMixin`, and 403 for a listed community whose content is for its members."""
+
+    def load_community(self, request, slug: str) -> Community:
+        return permissions.get_readable_community_or_404(request.user, slug)
 
 
 class CommunityFacilitatorsOnlyMixin:

@@ -15,7 +15,7 @@ from .forms import CommunityForm, CommunitySearchForm, GuidelinesForm, Membershi
 from .models import Community, Membership
 from .permissions import JoinOption
 from .sections import sections_for
-from .view_mixins import ReadableCommunityMixin
+from .view_mixins import CommunityMixin, ReadableCommunityMixin
 
 PAGE_SIZE = 20
 
@@ -46,19 +46,6 @@ class CommunityDirectoryView(TemplateView):
             can_create=permissions.can_create_community(self.request.user),
             query=self.request.GET.copy(),
         )
-        return context
-
-
-class CommunityMixin:
-    """Loads `self.community` through the access module (404 for those who must not know it)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.community = permissions.get_community_for_user_or_404(request.user, kwargs["slug"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["community"] = self.community
         return context
 
 
