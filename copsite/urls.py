@@ -12,6 +12,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("theme.css", views.theme_css, name="theme-css"),
     path("admin/", include(wagtailadmin_urls)),
+    # Before Wagtail's own pattern for the same address (`doc.url` still reverses to it).
+    re_path(r"^documents/(\d+)/(.*)$", views.document, name="document"),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -5,8 +5,11 @@ import redis
 from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+
+from wagtail.documents.views.serve import serve as serve_wagtail_document
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -64,3 +67,11 @@ def theme_css(request: HttpRequest) -> HttpResponse:
         f":root {{ --copsite-brand: {brand}; --copsite-brand-text: {_text_colour_for(brand)}; }}\n"
     )
     return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+def document(request: HttpRequest, document_id: str, document_filename: str) -> HttpResponse:
+    """Wagtail's document view (its `before_serve_document` hooks apply each community's
+    access rule), marked private: a document may be members-only, so no shared cache keeps it."""
+    response = serve_wagtail_document(request, document_id, document_filename)
+    patch_cache_control(response, private=True)
+    return response

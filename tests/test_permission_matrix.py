@@ -11,9 +11,13 @@ from dataclasses import dataclass
 
 import pytest
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from wagtail.documents import get_document_model
+
 from accounts.feeds import feed_token_for
+from blogs.access import community_collection
 from communities import services as community_services
 from communities.models import Ban, Membership, Role, Visibility
 from notifications.models import Broadcast, Notification
@@ -121,6 +125,7 @@ URLS = [
     Row("accessibility", lambda c: "/accessibility/", everyone(200)),
     Row("health", lambda c: reverse("health"), everyone(200)),
     Row("theme-css", lambda c: reverse("theme-css"), everyone(200)),
+    Row("document", lambda c: c.document_url, community_content),
     Row("directory", lambda c: reverse("communities:directory"), everyone(200)),
     Row("community-create", lambda c: reverse("communities:community-create"), create_community),
     Row("community-home", lambda c: c.community.get_absolute_url(), community_page),
@@ -533,6 +538,16 @@ def _png() -> bytes:
     return out.getvalue()
 
 
+def _add_document(cast) -> str:
+    """A document in the community's collection (the document library's files)."""
+    document = get_document_model().objects.create(
+        title="Minutes",
+        file=SimpleUploadedFile("minutes.txt", b"Agreed.", content_type="text/plain"),
+        collection=community_collection(cast.community),
+    )
+    return document.url
+
+
 def _add_admin_content(cast) -> None:
     """What the facilitators' admin screens act on: memberships, a ban and an invitation."""
     memberships = Membership.objects.filter(community=cast.community)
@@ -563,6 +578,7 @@ def build_cast(db, settings, tmp_path):
             community=cast.community, author=cast.facilitator, subject="Hi", body="Hello"
         ).pk
         _add_admin_content(cast)
+        cast.document_url = _add_document(cast)
         cast.notification_id = Notification.objects.create(
             recipient=cast.member,
             kind=Notification.Kind.REPLY,

@@ -53,6 +53,7 @@ def test_a_community_s_documents_follow_its_access_rule(client, visibility, nest
         if expected == 200:
             assert b"".join(response.streaming_content) == b"Agreed: more tea."
             assert response["X-Content-Type-Options"] == "nosniff"
+            assert "private" in response["Cache-Control"]  # no shared cache keeps it
 
 
 def test_documents_outside_every_community_stay_public(client):
