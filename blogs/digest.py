@@ -15,11 +15,11 @@ Also describes blog comments in bulk for the digest's "For you" section.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 
 from accounts.models import User
 from communities import permissions as community_permissions
+from copsite.feeds import absolute_url
 from notifications.digests import (
     Candidate,
     Described,
@@ -73,7 +73,7 @@ def new_posts(batch: DigestBatch) -> dict[int, list[DigestItem]]:
         item = DigestItem(
             key=f"blog.post:{post.pk}",
             title=post.title,
-            url=settings.SITE_URL + post.get_absolute_url(),
+            url=absolute_url(post.get_absolute_url()),
             community_id=post.community_id,
             community_name=post.community.name,
             byline=f"By {author}",
@@ -120,7 +120,7 @@ def describe_comments_for_batch(
         comment.pk: Described(
             community_id=comment.post.community_id,
             subject=comment.post.community,
-            view=comment_view(comment),
+            view=comment_view(comment, lazy_excerpt),
         )
         for comment in comments
     }

@@ -9,6 +9,8 @@ also tells that comment's author ("replied to you"). Both follow the person's e-
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from communities import permissions as community_permissions
 from communities.models import Community
 from copsite.markup import plain_excerpt
@@ -87,14 +89,19 @@ def on_comment_published(payload: dict) -> None:
     )
 
 
-def comment_view(comment: BlogComment) -> TargetView:
-    """How a notification shows a comment (the comment's post and community loaded)."""
+def comment_view(comment: BlogComment, excerpt: Callable[[str], str] | None = None) -> TargetView:
+    """How a notification shows a comment (the comment's post and community loaded). Digests
+    pass `lazy_excerpt`, so only the comments a digest shows are rendered."""
     return TargetView(
         title=comment.post.title,
         url=comment.get_absolute_url(),
-        excerpt=plain_excerpt(comment.body, EXCERPT_CHARACTERS),
+        excerpt=(excerpt or _excerpt)(comment.body),
         community_name=comment.post.community.name,
     )
+
+
+def _excerpt(markdown: str) -> str:
+    return plain_excerpt(markdown, EXCERPT_CHARACTERS)
 
 
 def shown_comments_with_posts():

@@ -122,6 +122,15 @@ def can_edit_comment(user, comment: BlogComment) -> bool:
     )
 
 
+def why_no_edit_comment(user, comment: BlogComment) -> str:
+    """What to tell someone who may read the comment but not edit it."""
+    if comment.author_id != getattr(user, "pk", None):
+        return "You can only edit your own comments."
+    if comment.status != BlogComment.Status.VISIBLE:
+        return "A facilitator has hidden this comment, so it cannot be edited."
+    return why_no_comment(user, comment.post)
+
+
 def can_delete_comment(user, comment: BlogComment) -> bool:
     """People delete their own comments, even after comments close."""
     access = community_permissions.access_for(user)

@@ -22,15 +22,6 @@ from .permissions import require
 from .tree import blog_pages_ensure
 
 
-def _check_rate_limit(actor) -> None:
-    """Comments share the forum's posting budget: one limit per person for everything."""
-    posting.check_rate_limit(actor)
-
-
-def _check_body(body: str) -> str:
-    return posting.check_body(body, noun="Comments")
-
-
 def _existing_submission(actor, submission_key: str) -> BlogComment | None:
     if not submission_key:
         return None
@@ -74,8 +65,8 @@ def comment_create(
             raise ValidationError("That comment is no longer there to reply to.")
         if parent.parent_id is not None:
             raise ValidationError("You can reply to comments, not to replies.")
-    body = _check_body(body)
-    _check_rate_limit(actor)
+    body = posting.check_body(body, noun="Comments")
+    posting.check_rate_limit(actor)  # one budget per person, forum and blog alike
     try:
         with transaction.atomic():
             comment = BlogComment.objects.create(
@@ -93,7 +84,7 @@ def comment_edit(*, actor, comment: BlogComment, body: str) -> BlogComment:
     if not permissions.comments_are_open(comment.post):
         raise ValidationError("Comments are closed on this post: comments can no longer change.")
     require(permissions.can_edit_comment(actor, comment), "You cannot edit this comment.")
-    body = _check_body(body)
+    body = posting.check_body(body, noun="Comments")
     if body == comment.body:
         return comment
     comment.body = body

@@ -238,10 +238,9 @@ def why_no_posting(user, community: Community) -> NoPosting | None:
 
 def is_stopped_posting(access: Access, community: Community) -> bool:
     """A facilitator stopped this person posting here. The stop outlives leaving and joining
-    again; it never applies to facilitators, owners or site staff (promote, and it lapses)."""
-    if access.is_staff or access.role_in(community) in MODERATOR_ROLES:
-        return False
-    return community.pk in access.stopped_posting_community_ids
+    again. Facilitators are never stopped: a stop cannot be made for one, and promoting
+    someone deletes theirs (`forums.signals`); site staff are exempt everywhere."""
+    return not access.is_staff and community.pk in access.stopped_posting_community_ids
 
 
 def posting_refusal(user, community: Community, doing: str) -> str:

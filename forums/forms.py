@@ -178,15 +178,8 @@ class MergeForm(forms.Form):
             )
         kind, number = reference
         threads = Thread.objects.select_related("author", "category")
-        if kind == "post":
-            thread_id = (
-                Post.objects.filter(pk=number, thread__community=self.community)
-                .values_list("thread_id", flat=True)
-                .first()
-            )
-            target = threads.filter(pk=thread_id, community=self.community).first()
-        else:
-            target = threads.filter(pk=number, community=self.community).first()
+        found = threads.filter(posts__pk=number) if kind == "post" else threads.filter(pk=number)
+        target = found.filter(community=self.community).first()
         if target is None:
             raise forms.ValidationError(
                 "There is no such thread in this community's forum. Threads can only be "

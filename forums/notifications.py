@@ -139,7 +139,7 @@ def on_post_published(payload: dict) -> None:
     if post is None:
         return
     thread = post.thread
-    opening = not Post.objects.filter(thread=thread, created_at__lt=post.created_at).exists()
+    opening = thread.opening_post() == post
     replied_to = set() if opening else {thread.author_id}
     quoted = _quoted_authors(post)
     watchers = set(Watch.objects.filter(thread=thread).values_list("user_id", flat=True))
@@ -158,15 +158,18 @@ def on_mentions_added(payload: dict) -> None:
         _tell(post, [])
 
 
+def _notify_post_author(post: Post, kind: str, actor_id: int) -> None:
+    """Tell the post's author something about their post, if they may still read it."""
+    readers = community_permissions.user_ids_who_can_read({post.author_id}, post.thread.community)
+    notify(recipient_ids=readers, kind=kind, target=_target(post), actor_id=actor_id)
+
+
 @event_handler("forum.answer_accepted")
 def on_answer_accepted(payload: dict) -> None:
     post = _shown_post(payload["post_id"])
     if post is None or post.thread.answer_id != post.pk:
         return
-    readers = community_permissions.user_ids_who_can_read({post.author_id}, post.thread.community)
-    notify(
-        recipient_ids=readers, kind=Kind.ANSWER, target=_target(post), actor_id=payload["actor_id"]
-    )
+    _notify_post_author(post, Kind.ANSWER, payload["actor_id"])
 
 
 @event_handler("forum.reaction_added")
@@ -174,13 +177,7 @@ def on_reaction_added(payload: dict) -> None:
     post = _shown_post(payload["post_id"])
     if post is None:
         return
-    readers = community_permissions.user_ids_who_can_read({post.author_id}, post.thread.community)
-    notify(
-        recipient_ids=readers,
-        kind=Kind.REACTION,
-        target=_target(post),
-        actor_id=payload["actor_id"],
-    )
+    _notify_post_author(post, Kind.REACTION, payload["actor_id"])
 
 
 @event_handler("forum.thread_merged")
@@ -190,13 +187,7 @@ def on_thread_merged(payload: dict) -> None:
     post = _shown_post(payload["post_id"])
     if post is None or post.as_team or post.author_id != payload["author_id"]:
         return
-    readers = community_permissions.user_ids_who_can_read({post.author_id}, post.thread.community)
-    notify(
-        recipient_ids=readers,
-        kind=Kind.THREAD_MERGED,
-        target=_target(post),
-        actor_id=payload["actor_id"],
-    )
+    _notify_post_author(post, Kind.THREAD_MERGED, payload["actor_id"])
 
 
 @event_handler("forum.flag_created")

@@ -192,6 +192,14 @@ def can_follow(user, community: Community) -> bool:
 
 def why_no_reply(user, thread: Thread) -> str:
     """What to tell someone who may read the thread but not reply to it."""
+    return why_thread_takes_no_replies(thread) or community_permissions.posting_refusal(
+        user, thread.community, "reply"
+    )
+
+
+def why_thread_takes_no_replies(thread: Thread) -> str | None:
+    """The thread's own reason (merged, not published, locked, closed), whoever is asking;
+    facilitators still reply to locked and closed threads (`can_reply`)."""
     if thread.status == thread.Status.MERGED:
         return (
             f"A facilitator has merged this thread into “{thread.merged_into.title}”, so it "
@@ -203,7 +211,7 @@ def why_no_reply(user, thread: Thread) -> str:
         return "This thread is locked: nobody can reply to it."
     if thread.is_closed:
         return "This thread is closed to new replies."
-    return community_permissions.posting_refusal(user, thread.community, "reply")
+    return None
 
 
 def why_no_edit(user, post: Post) -> str:

@@ -96,14 +96,6 @@ def category_create(*, actor, community: Community, name: str, description: str 
     )
 
 
-def _check_rate_limit(actor) -> None:
-    posting.check_rate_limit(actor)
-
-
-def _check_body(body: str) -> str:
-    return posting.check_body(body, noun="Posts")
-
-
 def _should_hold(actor, community: Community) -> bool:
     """A new member's first post waits for approval when the community asks for it."""
     if permissions.can_moderate(actor, community):
@@ -186,11 +178,11 @@ def thread_create(
     title = title.strip()
     if not title:
         raise ValidationError("Give the thread a title.")
-    body = _check_body(body)
+    body = posting.check_body(body)
     is_moderator = permissions.can_moderate(actor, community)
     if (as_team or publish_at) and not is_moderator:
         raise ValidationError("Only facilitators can post as the team or schedule threads.")
-    _check_rate_limit(actor)
+    posting.check_rate_limit(actor)
     now = timezone.now()
     scheduled = publish_at is not None and publish_at > now
     held = _should_hold(actor, community)
@@ -250,17 +242,13 @@ def post_reply(
     locked_thread = Thread.objects.select_for_update().get(pk=thread.pk)
     locked_thread.community = thread.community
     if not permissions.can_reply(actor, locked_thread):
-        if locked_thread.status != Thread.Status.PUBLISHED:
-            raise ValidationError("This thread is not published yet: it takes replies once it is.")
-        if locked_thread.is_locked:
-            raise ValidationError("This thread is locked: nobody can reply to it.")
-        if locked_thread.is_closed:
-            raise ValidationError("This thread is closed to new replies.")
-        require(False, "You cannot reply in this community.")
-    body = _check_body(body)
+        if closed := permissions.why_thread_takes_no_replies(locked_thread):
+            raise ValidationError(closed)  # it changed while they typed: the form keeps the text
+        require(False, permissions.why_no_reply(actor, locked_thread))
+    body = posting.check_body(body)
     if as_team and not permissions.can_moderate(actor, thread.community):
         raise ValidationError("Only facilitators can post as the team.")
-    _check_rate_limit(actor)
+    posting.check_rate_limit(actor)
     held = _should_hold(actor, thread.community)
     try:
         with transaction.atomic():
@@ -287,7 +275,7 @@ def post_reply(
 @transaction.atomic
 def post_edit(*, actor, post: Post, body: str, title: str | None = None) -> Post:
     require(permissions.can_edit_post(actor, post), "You cannot edit this post.")
-    body = _check_body(body)
+    body = posting.check_body(body)
     thread = post.thread
     is_first = post.pk in Post.objects.opening(thread).values_list("pk", flat=True)
     new_title = title.strip()[:200] if (title and is_first) else None

@@ -441,7 +441,7 @@ def _welcome_thread_start(actor, community: Community, body: str, submission_key
     )
     if not thread.is_pinned:
         forum_services.thread_set_state(actor=actor, thread=thread, is_pinned=True)
-    return thread.posts.select_related("thread__community").order_by("created_at", "pk").first()
+    return Post.objects.select_related("thread__community").opening(thread).first()
 
 
 # --- Writing: broadcasts ------------------------------------------------------------------------

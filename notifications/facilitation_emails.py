@@ -80,13 +80,14 @@ def markdown_as_text(body: str) -> str:
 
 
 # Every member's copy of an announcement has the same body: render it once per worker process.
+# The site's address is part of the key because the links it makes depend on it.
 @functools.lru_cache(maxsize=32)
-def _broadcast_html(body: str) -> str:
+def _broadcast_html(body: str, site_url: str) -> str:
     return render_markdown(markdown_for_email(body))
 
 
 @functools.lru_cache(maxsize=32)
-def _broadcast_text(body: str) -> str:
+def _broadcast_text(body: str, site_url: str) -> str:
     return markdown_as_text(body)
 
 
@@ -114,8 +115,8 @@ def broadcast_email(payload: dict) -> EmailContent | None:
             "broadcast": broadcast,
             "community": community,
             "community_url": settings.SITE_URL + community.get_absolute_url(),
-            "body_html": _broadcast_html(broadcast.body),
-            "body_text": _broadcast_text(broadcast.body),
+            "body_html": _broadcast_html(broadcast.body, settings.SITE_URL),
+            "body_text": _broadcast_text(broadcast.body, settings.SITE_URL),
             **footer,
         },
         headers=headers,

@@ -17,6 +17,17 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(zone, zone) for zone in sorted(available_timezones())]
 
 
+# Each kind of e-mail: straight away, daily, weekly or never (radio buttons).
+DELIVERY_FIELDS = (
+    "mentions",
+    "replies",
+    "watching",
+    "my_posts_activity",
+    "facilitation",
+    "new_communities",
+)
+
+
 class EmailSettingsForm(forms.ModelForm):
     digest_hour = forms.TypedChoiceField(label="Send my digests at", choices=HOURS, coerce=int)
     weekly_digest_day = forms.TypedChoiceField(
@@ -26,28 +37,8 @@ class EmailSettingsForm(forms.ModelForm):
 
     class Meta:
         model = EmailSettings
-        fields = [
-            "mentions",
-            "replies",
-            "watching",
-            "my_posts_activity",
-            "facilitation",
-            "new_communities",
-            "digest_hour",
-            "weekly_digest_day",
-            "time_zone",
-        ]
-        widgets = dict.fromkeys(
-            (
-                "mentions",
-                "replies",
-                "watching",
-                "my_posts_activity",
-                "facilitation",
-                "new_communities",
-            ),
-            forms.RadioSelect,
-        )
+        fields = [*DELIVERY_FIELDS, "digest_hour", "weekly_digest_day", "time_zone"]
+        widgets = dict.fromkeys(DELIVERY_FIELDS, forms.RadioSelect)
 
     def __init__(self, *args, show_facilitation: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,11 +57,11 @@ class QueuedEmail:
     payload: dict
 
 
-def email_queue_group(*, kind: str, group_key: str, emails: list[QueuedEmail]) -> int:
+def email_queue_group(*, kind: str, group_key: str, emails: list[QueuedEmail]) -> None:
     """Record many e-mails of one kind (an announcement to every member) with one bulk insert,
     and one task that sends the group after commit, instead of a query and a broker message
-    each. Keys already queued are left alone. Returns how many rows were written."""
-    created = OutboundEmail.objects.bulk_create(
+    each. Keys already queued are left alone."""
+    OutboundEmail.objects.bulk_create(
         [
             OutboundEmail(
                 key=email.key,
@@ -79,7 +79,6 @@ def email_queue_group(*, kind: str, group_key: str, emails: list[QueuedEmail]) -
     from .tasks import deliver_email_group
 
     enqueue_after_commit(deliver_email_group, group_key)
-    return len(created)
 
 
 def group_pending_email_ids(group_key: str) -> list[int]:

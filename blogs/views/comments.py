@@ -107,11 +107,12 @@ class CommentReplyView(LoginRequiredMixin, View):
 class CommentEditView(LoginRequiredMixin, View):
     template_name = "blogs/comment_edit/index.html"
 
-    refused = "You can only edit your own comments while comments are open."
-
     def _comment(self, request, comment_id):
         comment = permissions.get_comment_for_user_or_404(request.user, comment_id)
-        permissions.require(permissions.can_edit_comment(request.user, comment), self.refused)
+        permissions.require(
+            permissions.can_edit_comment(request.user, comment),
+            permissions.why_no_edit_comment(request.user, comment),
+        )
         return comment
 
     def _render(self, request, comment, form, preview=None, status=200, problem=""):
@@ -135,7 +136,8 @@ class CommentEditView(LoginRequiredMixin, View):
         if not permissions.can_edit_comment(request.user, comment):
             # Comments closed (or the person lost the right) while they were editing: say so
             # and give back what they wrote, so it is not lost.
-            return self._render(request, comment, form, status=403, problem=self.refused)
+            problem = permissions.why_no_edit_comment(request.user, comment)
+            return self._render(request, comment, form, status=403, problem=problem)
         if _is_preview(request):
             form.is_valid()
             return self._render(

@@ -11,7 +11,6 @@ from django.views.generic import TemplateView
 
 from communities import permissions as community_permissions
 from communities.models import Community
-from communities.permissions import NoPosting
 
 from .. import permissions, services
 from ..forms import ReplyForm
@@ -127,9 +126,7 @@ class ThreadView(CommunityForumMixin, TemplateView):
             posts=page_posts,
             first_post_id=first_post_id,
             can_reply=can_reply,
-            reply_refusal=None if can_reply else permissions.why_no_reply(user, thread),
-            sign_in_to_reply=NoPosting.SIGN_IN.explain("reply"),
-            join_to_reply=NoPosting.JOIN.explain("reply"),
+            **_reply_refusal(user, thread, can_reply),
             can_mark_answer=permissions.can_mark_answer(user, thread),
             can_close_thread=permissions.can_close_thread(user, thread),
             can_follow=permissions.can_follow(user, self.community),
@@ -142,6 +139,19 @@ class ThreadView(CommunityForumMixin, TemplateView):
             tags=thread.tags.all(),
         )
         return context
+
+
+def _reply_refusal(user, thread: Thread, can_reply: bool) -> dict:
+    """Why the thread page shows no reply form: the thread's own reason first, else the
+    posting rule's (`posting_block`, a `NoPosting`, picks the next step: sign in, join)."""
+    if can_reply:
+        return {}
+    closed = permissions.why_thread_takes_no_replies(thread)
+    block = None if closed else community_permissions.why_no_posting(user, thread.community)
+    return {
+        "reply_refusal": closed or permissions.why_no_reply(user, thread),
+        "posting_block": block.name if block else None,
+    }
 
 
 class PostPermalinkView(CommunityForumMixin, View):

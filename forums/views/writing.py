@@ -50,11 +50,15 @@ class ThreadStartView(LoginRequiredMixin, CommunityForumMixin, View):
             status=status,
         )
 
-    def get(self, request, slug):
-        permissions.require(
-            permissions.can_start_thread(request.user, self.community),
-            "You cannot start threads in this community.",
+    def _refusal(self, request, form=None):
+        problem = community_permissions.posting_refusal(
+            request.user, self.community, "start a thread"
         )
+        return self._render(request, form, problem=problem, status=403)
+
+    def get(self, request, slug):
+        if not permissions.can_start_thread(request.user, self.community):
+            return self._refusal(request)
         initial = {}
         category = Category.objects.filter(
             community=self.community, slug=request.GET.get("category", "")
@@ -67,10 +71,7 @@ class ThreadStartView(LoginRequiredMixin, CommunityForumMixin, View):
         form = self._form_class()(request.POST, community=self.community)
         if not permissions.can_start_thread(request.user, self.community):
             # Things may have changed while they typed: say why, and keep what they wrote.
-            problem = community_permissions.posting_refusal(
-                request.user, self.community, "start a thread"
-            )
-            return self._render(request, form, problem=problem, status=403)
+            return self._refusal(request, form)
         if _is_preview(request):
             form.is_valid()
             return self._render(
