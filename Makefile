@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST := $(VENV)/bin/pytest
 PYTHON ?= python3
+# pytest-xdist workers for the suite: one per core ("auto"); 0 runs it in one process.
+TEST_WORKERS ?= auto
 DEV := DEBUG=1
 
 .DEFAULT_GOAL := help
@@ -38,12 +40,13 @@ run: install ## Install, migrate, load demo content and serve on 127.0.0.1:$PORT
 test: $(VENV)/.installed ## Run the whole non-browser suite on SQLite (eager Celery)
 	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=copsite.settings.test
-	$(PYTEST) -m "not browser and not celery_worker" -q
+	$(PYTEST) -m "not browser and not celery_worker" -q -n $(TEST_WORKERS)
 
 test-postgres: $(VENV)/.installed ## The suite on PostgreSQL and Redis with a real Celery worker
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/copsite} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
-	$(PYTEST) -m "not browser" -q
+	$(PYTEST) -m "not browser and not celery_worker" -q -n $(TEST_WORKERS)
+	$(PYTEST) -m "celery_worker" -q
 
 test-browser: install ## The Playwright journeys in Debian's Chromium, with axe-core
 	$(PYTEST) -m browser -q

@@ -14,6 +14,7 @@ from tests.factories import (
     MembershipRequestFactory,
     UserFactory,
 )
+from tests.matrix import VISIBILITIES, build_cast_in_transaction
 
 ROLES = ("anonymous", "outsider", "pending", "member", "facilitator", "owner", "staff")
 
@@ -68,6 +69,26 @@ def restricted_cast(db):
 @pytest.fixture
 def private_cast(db):
     return make_cast(Visibility.PRIVATE)
+
+
+@pytest.fixture(scope="module", params=VISIBILITIES)
+def _matrix_cast(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The cast of the test module's permission matrix (its `matrix`) for one visibility."""
+    yield from build_cast_in_transaction(
+        request.module.matrix.build,
+        request.param,
+        django_db_blocker,
+        tmp_path_factory.mktemp("matrix-media"),
+    )
+
+
+@pytest.fixture
+def cast(_matrix_cast, db, settings):
+    """A cast of this module's permission matrix (tests/matrix.py), each test in a savepoint.
+    Settings that app conftests change per test are set back to the cast's own."""
+    settings.MEDIA_ROOT = _matrix_cast.media_root
+    settings.COPSITE_POSTS_PER_MINUTE = 10_000
+    return _matrix_cast
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ in no row (of this matrix or tests/blogs/test_permission_matrix.py).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 
@@ -16,15 +15,14 @@ from django.urls import reverse
 
 from wagtail.documents import get_document_model
 
-from accounts.feeds import feed_token_for
-from blogs.access import community_collection
 from communities import services as community_services
-from communities.models import Ban, Membership, Role, Visibility
+from communities.models import Ban, Membership, Role
+from community_pages.collections import community_collection
 from notifications.models import Broadcast, Notification
 from tests.conftest import make_cast
 from tests.factories import MembershipFactory, UserFactory
+from tests.matrix import OPEN, PRIVATE, RESTRICTED, Matrix, Row
 
-OPEN, RESTRICTED, PRIVATE = Visibility.OPEN, Visibility.RESTRICTED, Visibility.PRIVATE
 ROLES = (
     "anonymous", "outsider", "pending", "member", "facilitator", "owner", "other_facilitator",
     "staff",
@@ -32,14 +30,6 @@ ROLES = (
 INSIDERS = {"member", "facilitator", "owner", "staff"}
 MODERATORS = {"facilitator", "owner", "staff"}
 SIGNED_IN_WITHOUT_ADMIN = {"outsider", "pending", "member"}
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    url: Callable  # (cast) -> str
-    expect: Callable  # (visibility, role) -> int
-    method: str = "get"
 
 
 def everyone(code: int) -> Callable:
@@ -562,45 +552,28 @@ def _add_admin_content(cast) -> None:
     )[0].pk
 
 
-@pytest.fixture
-def build_cast(db, settings, tmp_path):
+def build_cast(visibility):
     """The community of the visibility under test, with a person in every role, a thread,
     a reply and a picture, and a facilitator of some other community."""
-    settings.MEDIA_ROOT = tmp_path
-    settings.COPSITE_POSTS_PER_MINUTE = 10_000
-
-    def build(visibility):
-        cast = make_cast(visibility)
-        cast.other_facilitator = MembershipFactory(role="facilitator").user
-        cast.request_id = cast.community.membership_requests.get().pk
-        _add_forum_content(cast)
-        cast.broadcast_id = Broadcast.objects.create(
-            community=cast.community, author=cast.facilitator, subject="Hi", body="Hello"
-        ).pk
-        _add_admin_content(cast)
-        cast.document_url = _add_document(cast)
-        cast.notification_id = Notification.objects.create(
-            recipient=cast.member,
-            kind=Notification.Kind.REPLY,
-            community=cast.community,
-            target_type="forum.post",
-            target_id=cast.reply_id,
-            title="A reply",
-            url="/",
-        ).pk
-        return cast
-
-    return build
-
-
-def _cells() -> list:
-    return list(_cell_params())
-
-
-def _cell_params():
-    for row in URLS:
-        for visibility in (OPEN, RESTRICTED, PRIVATE):
-            yield pytest.param(row, visibility, id=f"{row.name}-{visibility}")
+    cast = make_cast(visibility)
+    cast.other_facilitator = MembershipFactory(role="facilitator").user
+    cast.request_id = cast.community.membership_requests.get().pk
+    _add_forum_content(cast)
+    cast.broadcast_id = Broadcast.objects.create(
+        community=cast.community, author=cast.facilitator, subject="Hi", body="Hello"
+    ).pk
+    _add_admin_content(cast)
+    cast.document_url = _add_document(cast)
+    cast.notification_id = Notification.objects.create(
+        recipient=cast.member,
+        kind=Notification.Kind.REPLY,
+        community=cast.community,
+        target_type="forum.post",
+        target_id=cast.reply_id,
+        title="A reply",
+        url="/",
+    ).pk
+    return cast
 
 
 def _ban_back(cast) -> None:
@@ -613,20 +586,9 @@ def _ban_back(cast) -> None:
 # Rows whose action changes what the next person meets: put it back before each request.
 RESETS = {"admin-ban-lift": _ban_back}
 
+matrix = Matrix("site", URLS, ROLES, build_cast, RESETS)
 
-@pytest.mark.parametrize(("row", "visibility"), _cells())
-def test_permission_matrix(client, build_cast, row, visibility):
-    cast = build_cast(visibility)
-    got = {}
-    for role in ROLES:
-        RESETS.get(row.name, lambda cast: None)(cast)
-        client.logout()
-        person = None if role == "anonymous" else getattr(cast, role)
-        if person is not None:
-            client.force_login(person)
-        # Personal feed rows read with the token of the person in the column.
-        cast.token = feed_token_for(person) if person else "0-" + "0" * 40
-        response = getattr(client, row.method)(row.url(cast))
-        got[role] = response.status_code
-    expected = {role: row.expect(visibility, role) for role in ROLES}
-    assert got == expected
+
+@pytest.mark.parametrize("row", matrix.cells())
+def test_permission_matrix(client, cast, row):
+    matrix.check(client, cast, row)

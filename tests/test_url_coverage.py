@@ -13,14 +13,11 @@ from urllib.parse import urlsplit
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from accounts.feeds import feed_token_for
-from communities.models import Visibility
+from tests.blogs.test_permission_matrix import matrix as blog_matrix
+from tests.matrix import VISIBILITIES
+from tests.test_permission_matrix import matrix as site_matrix
 
-# The matrices' rows, and their own `build_cast` fixtures under two names (pytest registers a
-# fixture under the name it has in this module).
-from tests.blogs.test_permission_matrix import URLS as BLOG_URLS
-from tests.blogs.test_permission_matrix import build_cast as blog_build_cast  # noqa: F401
-from tests.test_permission_matrix import URLS as SITE_URLS
-from tests.test_permission_matrix import build_cast as site_build_cast  # noqa: F401
+MATRICES = (site_matrix, blog_matrix)
 
 OUR_APPS = {"accounts", "communities", "forums", "blogs", "notifications", "pages", "copsite"}
 
@@ -70,14 +67,16 @@ def _view_names(rows, cast) -> set[str]:
     return names
 
 
-def test_every_url_of_ours_is_in_a_permission_matrix(site_build_cast, blog_build_cast):  # noqa: F811
+def test_every_url_of_ours_is_in_a_permission_matrix(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.COPSITE_POSTS_PER_MINUTE = 10_000
     covered = set()
-    for visibility in (Visibility.OPEN, Visibility.RESTRICTED, Visibility.PRIVATE):
-        for build, rows in ((site_build_cast, SITE_URLS), (blog_build_cast, BLOG_URLS)):
-            cast = build(visibility)
+    for visibility in VISIBILITIES:
+        for matrix in MATRICES:
+            cast = matrix.build(visibility)
             # The matrices set the token of the person in each column; any person's will do.
             cast.token = feed_token_for(cast.member)
-            covered |= _view_names(rows, cast)
+            covered |= _view_names(matrix.rows, cast)
 
     ours, unnamed = our_url_patterns()
     assert not unnamed, _listing("URLs of ours without a name (name them, add rows)", unnamed)

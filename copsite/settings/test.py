@@ -28,11 +28,23 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "1000/m/ip", "signup": "1000/m/ip", "conf
 # Tasks run eagerly; tests marked `celery_worker` switch to a real worker on REDIS_URL.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+
+
+def _worker_redis_url(url: str) -> str:
+    """Each pytest-xdist worker caches in a Redis database of its own (gw0: the URL's, gw1: the
+    one below it...): tests clear the cache, and must not clear another worker's rate limits."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{max(int(number or 0) - int(worker[2:]), 0)}"
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": _worker_redis_url(REDIS_URL),
             "KEY_PREFIX": f"copsite-test-{os.getpid()}",
         }
     }

@@ -17,18 +17,15 @@ from django.urls import reverse
 
 from wagtail.images import get_image_model
 
-from accounts.feeds import feed_token_for
 from blogs import services
-from blogs.access import community_collection
 from blogs.models import BlogComment
-from communities.models import Visibility
+from community_pages.collections import community_collection
 from tests.blogs.conftest import blog_of, make_post
 from tests.conftest import make_cast
 from tests.factories import MembershipFactory
+from tests.matrix import OPEN, PRIVATE, RESTRICTED, Matrix, Row
 from tests.test_permission_matrix import ROLES as SITE_ROLES
-from tests.test_permission_matrix import Row
 
-OPEN, RESTRICTED, PRIVATE = Visibility.OPEN, Visibility.RESTRICTED, Visibility.PRIVATE
 ROLES = (*SITE_ROLES, "author", "writer")
 INSIDERS = {"member", "facilitator", "owner", "staff", "author", "writer"}
 POSTERS = INSIDERS
@@ -264,42 +261,29 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
-def build_cast(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.COPSITE_POSTS_PER_MINUTE = 10_000
-
-    def build(visibility):
-        cast = make_cast(visibility)
-        community = cast.community
-        cast.other_facilitator = MembershipFactory(role="facilitator").user
-        cast.author = MembershipFactory(community=community).user
-        cast.writer = MembershipFactory(community=community).user
-        services.writer_enrol(actor=cast.writer, community=community)
-        post = make_post(community, cast.author, title="Matrix post", tags=["damp"])
-        draft = make_post(community, cast.author, title="Matrix draft", publish=False)
-        comment = services.comment_create(actor=cast.writer, post=post, body="A comment")
-        hidden = services.comment_create(actor=cast.author, post=post, body="Hidden")
-        services.comment_hide(actor=cast.owner, comment=hidden, reason="Off topic")
-        image = get_image_model().objects.create(
-            title="Chart",
-            file=SimpleUploadedFile("chart.png", _png(), content_type="image/png"),
-            collection=community_collection(community),
-        )
-        cast.post, cast.draft = post, draft
-        cast.post_id, cast.draft_id, cast.blog_id = post.pk, draft.pk, blog_of(community).pk
-        cast.author_id = cast.author.pk
-        cast.comment_id, cast.hidden_comment_id = comment.pk, hidden.pk
-        cast.image_id, cast.spec, cast.image_name = image.pk, "body", "chart"
-        return cast
-
-    return build
-
-
-def _cells():
-    for row in URLS:
-        for visibility in (OPEN, RESTRICTED, PRIVATE):
-            yield pytest.param(row, visibility, id=f"{row.name}-{visibility}")
+def build_cast(visibility):
+    cast = make_cast(visibility)
+    community = cast.community
+    cast.other_facilitator = MembershipFactory(role="facilitator").user
+    cast.author = MembershipFactory(community=community).user
+    cast.writer = MembershipFactory(community=community).user
+    services.writer_enrol(actor=cast.writer, community=community)
+    post = make_post(community, cast.author, title="Matrix post", tags=["damp"])
+    draft = make_post(community, cast.author, title="Matrix draft", publish=False)
+    comment = services.comment_create(actor=cast.writer, post=post, body="A comment")
+    hidden = services.comment_create(actor=cast.author, post=post, body="Hidden")
+    services.comment_hide(actor=cast.owner, comment=hidden, reason="Off topic")
+    image = get_image_model().objects.create(
+        title="Chart",
+        file=SimpleUploadedFile("chart.png", _png(), content_type="image/png"),
+        collection=community_collection(community),
+    )
+    cast.post, cast.draft = post, draft
+    cast.post_id, cast.draft_id, cast.blog_id = post.pk, draft.pk, blog_of(community).pk
+    cast.author_id = cast.author.pk
+    cast.comment_id, cast.hidden_comment_id = comment.pk, hidden.pk
+    cast.image_id, cast.spec, cast.image_name = image.pk, "body", "chart"
+    return cast
 
 
 # Rows whose action changes what the next person meets: put it back before each request.
@@ -309,19 +293,9 @@ RESETS = {
     ),
 }
 
+matrix = Matrix("blog", URLS, ROLES, build_cast, RESETS)
 
-@pytest.mark.parametrize(("row", "visibility"), list(_cells()))
-def test_blog_permission_matrix(client, build_cast, row, visibility):
-    cast = build_cast(visibility)
-    got = {}
-    for role in ROLES:
-        RESETS.get(row.name, lambda cast: None)(cast)
-        client.logout()
-        person = None if role == "anonymous" else getattr(cast, role)
-        if person is not None:
-            client.force_login(person)
-        cast.token = feed_token_for(person) if person else "0-" + "0" * 40
-        response = getattr(client, row.method)(row.url(cast))
-        got[role] = response.status_code
-    expected = {role: row.expect(visibility, role) for role in ROLES}
-    assert got == expected
+
+@pytest.mark.parametrize("row", matrix.cells())
+def test_blog_permission_matrix(client, cast, row):
+    matrix.check(client, cast, row)

@@ -17,11 +17,12 @@ from accounts.feeds import feed_token_for, feed_token_reset, user_for_feed_token
 from accounts.services import account_delete
 from communities import services as community_services
 from communities.models import Membership, Visibility
-from forums import services
 from forums.feeds import FEED_LENGTH
 from forums.models import Category, ForumSettings, Post
+from forums.services import posts as post_services
 from tests.conftest import make_cast
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
+from tests.matrix import Matrix, Row
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_an_open_communitys_public_feed_lists_new_threads_and_replies_newest_fir
     author = MembershipFactory(community=community, user__display_name="Ann Author").user
     replier = MembershipFactory(community=community, user__display_name="Rob Replier").user
     thread = make_thread(community=community, author=author, title="Damp in tower blocks")
-    reply = services.post_reply(actor=replier, thread=thread, body="Try *ventilation*.")
+    reply = post_services.post_reply(actor=replier, thread=thread, body="Try *ventilation*.")
 
     parsed = fetch_feed(client, public_url(fmt, community), fmt)
 
@@ -204,24 +205,24 @@ def test_held_hidden_deleted_and_rejected_posts_and_unpublished_threads_never_ap
     community = CommunityFactory()
     facilitator = MembershipFactory(community=community, role="facilitator").user
     thread = make_thread(community=community, author=facilitator, body="visible-start")
-    hidden = services.post_reply(
+    hidden = post_services.post_reply(
         actor=MembershipFactory(community=community).user, thread=thread, body="hidden-reply"
     )
-    services.post_hide(actor=facilitator, post=hidden, reason="Off topic")
+    post_services.post_hide(actor=facilitator, post=hidden, reason="Off topic")
     deleter = MembershipFactory(community=community).user
-    deleted = services.post_reply(actor=deleter, thread=thread, body="deleted-reply")
-    services.post_delete(actor=deleter, post=deleted)
-    services.post_reply(
+    deleted = post_services.post_reply(actor=deleter, thread=thread, body="deleted-reply")
+    post_services.post_delete(actor=deleter, post=deleted)
+    post_services.post_reply(
         actor=MembershipFactory(community=community).user, thread=thread, body="visible-reply"
     )
     hold_first_posts(community)
-    services.post_reply(
+    post_services.post_reply(
         actor=MembershipFactory(community=community).user, thread=thread, body="held-reply"
     )
-    rejected = services.post_reply(
+    rejected = post_services.post_reply(
         actor=MembershipFactory(community=community).user, thread=thread, body="rejected-reply"
     )
-    services.post_reject(actor=facilitator, post=rejected)
+    post_services.post_reject(actor=facilitator, post=rejected)
     make_thread(community=community, title="Held thread", body="held-thread")
     make_thread(
         community=community,
@@ -249,7 +250,7 @@ def test_email_addresses_never_appear_in_any_feed(client, fmt):
     author = MembershipFactory(community=community, user__display_name="").user
     replier = MembershipFactory(community=community).user
     thread = make_thread(community=community, author=author)
-    services.post_reply(actor=replier, thread=thread, body="A reply")
+    post_services.post_reply(actor=replier, thread=thread, body="A reply")
     open_community = CommunityFactory()
     make_thread(community=open_community, author=MembershipFactory(community=open_community).user)
     token = feed_token_for(replier)
@@ -332,7 +333,7 @@ def test_a_thread_posted_as_the_team_is_by_the_facilitation_team(client):
     facilitator = MembershipFactory(community=community, role="facilitator").user
     thread = make_thread(community=community, author=facilitator, title="Welcome", as_team=True)
     replier = MembershipFactory(community=community, user__display_name="Rob Replier").user
-    services.post_reply(actor=replier, thread=thread, body="Thanks")
+    post_services.post_reply(actor=replier, thread=thread, body="Thanks")
     parsed = fetch_feed(client, public_url("atom", community), "atom")
     assert [entry.author for entry in parsed.entries] == ["Rob Replier", "The facilitation team"]
 
@@ -514,59 +515,72 @@ def feed_settings_status(visibility, role) -> int:
 
 
 def _public(fmt):
-    return lambda cast, token: public_url(fmt, cast.community)
+    return lambda cast: public_url(fmt, cast.community)
 
 
 def _public_category(fmt):
-    return lambda cast, token: public_url(fmt, cast.community, general(cast.community))
+    return lambda cast: public_url(fmt, cast.community, general(cast.community))
 
 
 def _personal_community(fmt):
-    return lambda cast, token: personal_url(fmt, token, cast.community)
+    return lambda cast: personal_url(fmt, cast.token, cast.community)
 
 
 def _personal_category(fmt):
-    return lambda cast, token: personal_url(fmt, token, cast.community, general(cast.community))
+    return lambda cast: personal_url(fmt, cast.token, cast.community, general(cast.community))
 
 
 def _personal_all(fmt):
-    return lambda cast, token: personal_url(fmt, token)
+    return lambda cast: personal_url(fmt, cast.token)
 
 
-MATRIX = [
-    *[(f"feed-{fmt}", _public(fmt), public_feed_status) for fmt in FORMATS],
-    *[(f"category-feed-{fmt}", _public_category(fmt), public_feed_status) for fmt in FORMATS],
+# Feeds are fetched without a session, as a feed reader would; personal ones carry the token of
+# the person in the column (the anonymous column's is nobody's).
+FEED_ROWS = [
+    *[Row(f"feed-{fmt}", _public(fmt), public_feed_status, session=False) for fmt in FORMATS],
     *[
-        (f"personal-community-feed-{fmt}", _personal_community(fmt), personal_community_feed_status)
+        Row(f"category-feed-{fmt}", _public_category(fmt), public_feed_status, session=False)
         for fmt in FORMATS
     ],
     *[
-        (f"personal-category-feed-{fmt}", _personal_category(fmt), personal_community_feed_status)
+        Row(
+            f"personal-community-feed-{fmt}",
+            _personal_community(fmt),
+            personal_community_feed_status,
+            session=False,
+        )
         for fmt in FORMATS
     ],
-    *[(f"personal-feed-{fmt}", _personal_all(fmt), personal_all_feed_status) for fmt in FORMATS],
-    ("feed-settings", lambda cast, token: reverse("forums:feed-settings"), feed_settings_status),
+    *[
+        Row(
+            f"personal-category-feed-{fmt}",
+            _personal_category(fmt),
+            personal_community_feed_status,
+            session=False,
+        )
+        for fmt in FORMATS
+    ],
+    *[
+        Row(f"personal-feed-{fmt}", _personal_all(fmt), personal_all_feed_status, session=False)
+        for fmt in FORMATS
+    ],
+    Row("feed-settings", lambda cast: reverse("forums:feed-settings"), feed_settings_status),
 ]
 
 
-@pytest.mark.parametrize("visibility", [OPEN, RESTRICTED, PRIVATE])
-@pytest.mark.parametrize(("name", "url", "expect"), MATRIX, ids=[row[0] for row in MATRIX])
-def test_feed_statuses_for_every_kind_of_person(client, visibility, name, url, expect):
-    """Personal feed URLs carry the person's own token and are fetched without a session,
-    as a feed reader would; the anonymous column uses a made-up token."""
+def build_feed_cast(visibility):
     cast = make_cast(visibility)
     cast.other_facilitator = MembershipFactory(role="facilitator").user
     make_thread(community=cast.community)
-    got, expected = {}, {}
-    for role in ROLES:
-        person = None if role == "anonymous" else getattr(cast, role)
-        token = feed_token_for(person) if person else "1-" + "0" * 40
-        client.logout()
-        if person and name == "feed-settings":
-            client.force_login(person)
-        got[role] = client.get(url(cast, token)).status_code
-        expected[role] = expect(visibility, role)
-    assert got == expected
+    return cast
+
+
+matrix = Matrix("forum feeds", FEED_ROWS, ROLES, build_feed_cast)
+
+
+@pytest.mark.parametrize("row", matrix.cells())
+def test_feed_statuses_for_every_kind_of_person(client, cast, row):
+    matrix.check(client, cast, row)
 
 
 def test_outsiders_personal_feeds_of_a_restricted_community_are_empty(client):
@@ -699,7 +713,7 @@ def test_a_reply_posted_as_the_team_is_by_the_facilitation_team(client):
         community=community, role="facilitator", user__display_name="Fran Hidden"
     ).user
     thread = make_thread(community=community, title="Where do I start?")
-    services.post_reply(actor=facilitator, thread=thread, body="Read the guide.", as_team=True)
+    post_services.post_reply(actor=facilitator, thread=thread, body="Read the guide.", as_team=True)
     for fmt in FORMATS:
         response = client.get(public_url(fmt, community))
         assert b"Fran Hidden" not in response.content
