@@ -5,5 +5,6 @@ class CommunitiesConfig(AppConfig):
     name = "communities"
 
     def ready(self) -> None:
-        # Register the e-mail kinds and the notification handlers.
-        from . import emails, notifications  # noqa: F401
+        # Register the e-mail kinds and the notification handlers; signals: facilitators are
+        # never stopped posting.
+        from . import emails, notifications, signals  # noqa: F401

@@ -341,3 +341,25 @@ class CommunitySlugRedirect(models.Model):
 
     def __str__(self) -> str:
         return f"/c/{self.old_slug}/ → {self.community_id}"
+
+
+class PostingBan(models.Model):
+    """A member a facilitator stopped posting in one community: they still read, but write
+    nothing there (threads, replies, blog posts, comments). Read by the posting rule
+    (`permissions.why_no_posting`); facilitators manage them from the forum's settings."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="posting_bans")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="posting_ban_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} may not post in {self.community_id}"

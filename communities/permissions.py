@@ -31,6 +31,7 @@ from .models import (
     Community,
     Membership,
     MembershipRequest,
+    PostingBan,
     RequestStatus,
     Role,
     Visibility,
@@ -76,9 +77,6 @@ class Access:
         read, but write nothing there (threads, replies, blog posts, comments)."""
         if not self.is_authenticated:
             return frozenset()
-        # The record lives with the forum's moderation tools, where facilitators manage it.
-        from forums.models import PostingBan
-
         return frozenset(
             PostingBan.objects.filter(user=self.user).values_list("community_id", flat=True)
         )

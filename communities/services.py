@@ -14,8 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from wagtail.models import Collection
-
 from notifications.services import email_queue
 
 from . import notifications, permissions
@@ -25,6 +23,7 @@ from .models import (
     Invitation,
     Membership,
     MembershipRequest,
+    PostingBan,
     RequestStatus,
     Role,
     hash_invitation_token,
@@ -34,11 +33,6 @@ from .permissions import JoinOption
 
 def _touch(community: Community) -> None:
     Community.objects.filter(pk=community.pk).update(last_activity_at=timezone.now())
-
-
-def _community_collection(name: str) -> Collection:
-    root = Collection.get_first_root_node()
-    return root.add_child(name=name)
 
 
 @transaction.atomic
@@ -53,7 +47,8 @@ def community_create(
     tags: list[str] | None = None,
     allowed_email_domains: str = "",
 ) -> Community:
-    """Create a community owned by `actor`, with its own document collection."""
+    """Create a community owned by `actor`. (Its collection and pages follow from its creation:
+    community_pages.signals.)"""
     if not permissions.can_create_community(actor):
         raise PermissionDenied("You may not create communities.")
     community = Community(
@@ -66,7 +61,6 @@ def community_create(
         created_by=actor,
     )
     community.full_clean()
-    community.collection = _community_collection(name)
     community.save()
     if tags:
         community.tags.set(tags)
@@ -273,6 +267,36 @@ def ban_lift(*, actor, ban_id: int) -> None:
     if ban is None or not permissions.can_moderate(actor, ban.community):
         raise ValidationError("That ban no longer exists.")
     ban.delete()
+
+
+# --- Stopping a member posting ------------------------------------------------------------------
+
+
+@transaction.atomic
+def posting_ban_create(*, actor, community: Community, user, reason: str = "") -> PostingBan:
+    """Stop `user` posting in `community` (they still read). Facilitators cannot be stopped."""
+    _require_facilitator(actor, community)
+    if user.pk == actor.pk or permissions.can_moderate(user, community):
+        raise ValidationError(
+            "Facilitators cannot be banned from posting; change their role first."
+        )
+    ban, _ = PostingBan.objects.get_or_create(
+        community=community, user=user, defaults={"reason": reason.strip(), "banned_by": actor}
+    )
+    permissions.forget_access(user)
+    return ban
+
+
+@transaction.atomic
+def posting_ban_lift(*, actor, community: Community, user) -> None:
+    _require_facilitator(actor, community)
+    PostingBan.objects.filter(community=community, user=user).delete()
+    permissions.forget_access(user)
+
+
+def _require_facilitator(actor, community: Community) -> None:
+    if not permissions.can_moderate(actor, community):
+        raise PermissionDenied("Only facilitators can do that.")
 
 
 @transaction.atomic

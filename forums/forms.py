@@ -5,10 +5,10 @@ from django import forms
 from django.conf import settings
 
 from accounts.models import User
-from communities.models import Community, Membership, Role
+from communities.models import Community, Membership, PostingBan, Role
 from copsite.forms_fields import TypedTextField
 
-from .models import Category, Flag, ForumSettings, Post, PostingBan, Thread
+from .models import Category, Flag, ForumSettings, Post, Thread
 
 BODY_HELP = (
     "Markdown works: **bold**, *italic*, [link text](https://…), lists with -, quotes with >. "

@@ -393,26 +393,6 @@ class Flag(models.Model):
         return f"Flag on {self.post_id}: {self.reason}"
 
 
-class PostingBan(models.Model):
-    """A member who may read but not post in one community's forum."""
-
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="posting_bans")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=500, blank=True)
-    banned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["community", "user"], name="posting_ban_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} may not post in {self.community_id}"
-
-
 class PostImage(models.Model):
     """An uploaded picture, served only to people who may read its community."""
 

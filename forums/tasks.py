@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from . import services
+from .services import threads as thread_services
 
 
 @shared_task
 def publish_scheduled_threads() -> int:
-    return services.threads_publish_due()
+    return thread_services.threads_publish_due()

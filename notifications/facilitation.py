@@ -42,11 +42,12 @@ from communities.models import (
     Role,
 )
 from copsite.markup import mention_markdown
-from forums import services as forum_services
 from forums.models import Category, Flag, Post, Thread
+from forums.services import posts as forum_posts
+from forums.services import threads as forum_threads
 
 from . import preferences
-from .digests import CATCH_UP_HOURS, zone_for
+from .digests.periods import CATCH_UP_HOURS, zone_for
 from .models import Broadcast, CommunityEmailSetting, Delivery, OutboundEmail, Welcome
 from .services import QueuedEmail, email_queue, email_queue_group
 
@@ -410,7 +411,7 @@ def members_welcome(*, actor, community: Community, user_ids, submission_key: st
     thread = welcome_thread(community)
     if thread is not None:
         thread.community = community
-        post = forum_services.post_reply(
+        post = forum_posts.post_reply(
             actor=actor, thread=thread, body=body, submission_key=submission_key, as_team=True
         )
     else:
@@ -430,7 +431,7 @@ def _welcome_thread_start(actor, community: Community, body: str, submission_key
     category = next(
         (by_slug[slug] for slug in WELCOME_CATEGORY_SLUGS if slug in by_slug), categories[0]
     )
-    thread = forum_services.thread_create(
+    thread = forum_threads.thread_create(
         actor=actor,
         community=community,
         category=category,
@@ -440,7 +441,7 @@ def _welcome_thread_start(actor, community: Community, body: str, submission_key
         as_team=True,
     )
     if not thread.is_pinned:
-        forum_services.thread_set_state(actor=actor, thread=thread, is_pinned=True)
+        forum_threads.thread_set_state(actor=actor, thread=thread, is_pinned=True)
     return Post.objects.select_related("thread__community").opening(thread).first()
 
 

@@ -68,17 +68,18 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 def make_thread(community=None, author=None, title="Has anyone done X?", body="We are trying X.",
                 replies: int = 0, **kwargs):  # fmt: skip
     """A published thread with its first post and `replies` replies, through the services."""
-    from forums import services
     from forums.models import Category
+    from forums.services import posts as post_services
+    from forums.services import threads as thread_services
 
     community = community or CommunityFactory()
     author = author or MembershipFactory(community=community).user
     category = kwargs.pop("category", None) or Category.objects.filter(community=community).first()
-    thread = services.thread_create(
+    thread = thread_services.thread_create(
         actor=author, community=community, category=category, title=title, body=body, **kwargs
     )
     for n in range(replies):
         replier = MembershipFactory(community=community).user
-        services.post_reply(actor=replier, thread=thread, body=f"Reply {n}")
+        post_services.post_reply(actor=replier, thread=thread, body=f"Reply {n}")
     thread.refresh_from_db()
     return thread

@@ -31,8 +31,9 @@ from blogs import services as blog_services
 from communities import services as community_services
 from communities.models import Role, Visibility
 from communities.permissions import forget_access
-from forums import services as forum_services
 from forums.models import Category, Thread
+from forums.services import categories as forum_categories
+from forums.services import posts as forum_posts
 from notifications import facilitation, unsubscribe
 from notifications.models import OutboundEmail
 from tests.blogs.conftest import make_post
@@ -155,7 +156,7 @@ def test_category_my_communities_bookmarks_and_mention_lists_do_not_grow(pages):
             thread = make_thread(
                 community=community, category=category, title=newest["thread"], replies=1
             )
-            forum_services.bookmark_toggle(actor=facilitator, post=thread.posts.last())
+            forum_posts.bookmark_toggle(actor=facilitator, post=thread.posts.last())
             elsewhere = MembershipFactory(user=facilitator).community
             forget_access(facilitator)
             newest["elsewhere"] = unique("Elsewhere")
@@ -201,10 +202,10 @@ def test_thread_post_and_category_pages_do_not_grow(pages):
             member = MembershipFactory(
                 community=community, user__display_name=newest["member"]
             ).user
-            forum_services.post_reply(actor=member, thread=thread, body=unique("Reply"))
-            forum_services.flag_create(actor=member, post=reply, reason="spam")
+            forum_posts.post_reply(actor=member, thread=thread, body=unique("Reply"))
+            forum_posts.flag_create(actor=member, post=reply, reason="spam")
             newest["category"] = unique("Topic")
-            added = forum_services.category_create(
+            added = forum_categories.category_create(
                 actor=facilitator, community=community, name=newest["category"]
             )
             make_thread(community=community, category=category, title=unique("Also here"))

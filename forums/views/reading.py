@@ -12,9 +12,10 @@ from django.views.generic import TemplateView
 from communities import permissions as community_permissions
 from communities.models import Community
 
-from .. import permissions, services
+from .. import permissions
 from ..forms import ReplyForm
 from ..models import POSTS_PER_PAGE, Bookmark, Category, Post, Reaction, Thread, Watch
+from ..services import threads as thread_services
 from .base import CommunityForumMixin, page_of_post, paginate_threads, thread_posts
 
 
@@ -105,7 +106,7 @@ class ThreadView(CommunityForumMixin, TemplateView):
                     "post_id", flat=True
                 )
             )
-            services.thread_mark_read(user, thread, max(p.created_at for p in page_posts))
+            thread_services.thread_mark_read(user, thread, max(p.created_at for p in page_posts))
         for post in page_posts:
             post.thread = thread
             post.show_body = permissions.can_see_post_body(user, post, self.community)

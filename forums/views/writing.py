@@ -17,9 +17,11 @@ from communities.models import Membership
 from copsite.images import picture_from_upload
 from copsite.markup import mention_markdown, render_markdown
 
-from .. import permissions, services
+from .. import permissions
 from ..forms import FlagForm, ImageUploadForm, PostEditForm, ReplyForm, SeedThreadForm, ThreadForm
 from ..models import Category, Post, PostImage
+from ..services import posts as post_services
+from ..services import threads as thread_services
 from .base import CommunityForumMixin
 
 
@@ -80,7 +82,7 @@ class ThreadStartView(LoginRequiredMixin, CommunityForumMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                thread = services.thread_create(
+                thread = thread_services.thread_create(
                     actor=request.user,
                     community=self.community,
                     category=data["category"],
@@ -171,7 +173,7 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
             )
         if form.is_valid():
             try:
-                post = services.post_reply(
+                post = post_services.post_reply(
                     actor=request.user,
                     thread=thread,
                     body=form.cleaned_data["body"],
@@ -239,7 +241,7 @@ class PostEditView(LoginRequiredMixin, CommunityForumMixin, View):
             )
         if form.is_valid():
             try:
-                services.post_edit(
+                post_services.post_edit(
                     actor=request.user,
                     post=post,
                     body=form.cleaned_data["body"],
@@ -269,7 +271,7 @@ class PostDeleteView(LoginRequiredMixin, CommunityForumMixin, View):
 
     def post(self, request, slug, post_id):
         post = self._post(request, post_id)
-        services.post_delete(actor=request.user, post=post)
+        post_services.post_delete(actor=request.user, post=post)
         messages.success(request, "The post has been deleted.")
         return redirect(post.thread)
 
@@ -283,17 +285,17 @@ class PostActionView(LoginRequiredMixin, CommunityForumMixin, View):
         post = permissions.get_post_for_user_or_404(request.user, self.community, post_id)
         try:
             if self.action == "react":
-                services.reaction_toggle(
+                post_services.reaction_toggle(
                     actor=request.user, post=post, kind=request.POST.get("kind", "")
                 )
             elif self.action == "bookmark":
-                added = services.bookmark_toggle(actor=request.user, post=post)
+                added = post_services.bookmark_toggle(actor=request.user, post=post)
                 messages.success(request, "Bookmarked." if added else "Bookmark removed.")
             elif self.action == "answer":
-                services.answer_mark(actor=request.user, thread=post.thread, post=post)
+                post_services.answer_mark(actor=request.user, thread=post.thread, post=post)
                 messages.success(request, "Marked as the answer.")
             elif self.action == "unanswer":
-                services.answer_mark(actor=request.user, thread=post.thread, post=None)
+                post_services.answer_mark(actor=request.user, thread=post.thread, post=None)
                 messages.success(request, "The answer mark has been removed.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -304,11 +306,11 @@ class WatchView(LoginRequiredMixin, CommunityForumMixin, View):
     def post(self, request, slug, thread_id=None, category_slug=None):
         if thread_id is not None:
             thread = permissions.get_thread_for_user_or_404(request.user, self.community, thread_id)
-            watching = services.watch_toggle(actor=request.user, thread=thread)
+            watching = post_services.watch_toggle(actor=request.user, thread=thread)
             target = thread
         else:
             category = get_object_or_404(Category, community=self.community, slug=category_slug)
-            watching = services.watch_toggle(actor=request.user, category=category)
+            watching = post_services.watch_toggle(actor=request.user, category=category)
             target = category
         messages.success(
             request,
@@ -342,7 +344,7 @@ class FlagView(LoginRequiredMixin, CommunityForumMixin, View):
         form = FlagForm(request.POST)
         if form.is_valid():
             try:
-                services.flag_create(actor=request.user, post=post, **form.cleaned_data)
+                post_services.flag_create(actor=request.user, post=post, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

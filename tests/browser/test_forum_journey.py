@@ -189,8 +189,9 @@ def test_a_question_is_asked_quoted_in_a_reply_and_answered(page, check_accessib
 def test_a_long_thread_fits_a_320_pixel_screen(browser, live_server, forum, check_accessibility):
     """Long words, links, code, tables and quotes in posts and titles wrap, not scroll."""
     community, asker, replier = forum
-    from forums import services
     from forums.models import Category
+    from forums.services import posts as post_services
+    from forums.services import threads as thread_services
 
     long_word = "Supercalifragilisticexpialidocious" * 3
     body = (
@@ -203,7 +204,7 @@ def test_a_long_thread_fits_a_320_pixel_screen(browser, live_server, forum, chec
         "| --- | --- | --- | --- | --- |\n"
         f"| Leeds | 120 | 80 | 40 | {long_word} |\n"
     )
-    thread = services.thread_create(
+    thread = thread_services.thread_create(
         actor=asker,
         community=community,
         category=Category.objects.filter(community=community).first(),
@@ -211,7 +212,7 @@ def test_a_long_thread_fits_a_320_pixel_screen(browser, live_server, forum, chec
         body=body,
         tags=[long_word[:40]],
     )
-    services.post_reply(actor=replier, thread=thread, body=body)
+    post_services.post_reply(actor=replier, thread=thread, body=body)
     context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
     page = context.new_page()
     try:
@@ -236,10 +237,10 @@ def test_a_long_thread_fits_a_320_pixel_screen(browser, live_server, forum, chec
 
 def test_the_editor_keeps_to_the_content_security_policy(browser, live_server, forum):
     community, asker, replier = forum
-    from forums import services
     from forums.models import Category
+    from forums.services import threads as thread_services
 
-    thread = services.thread_create(
+    thread = thread_services.thread_create(
         actor=asker,
         community=community,
         category=Category.objects.filter(community=community).first(),

@@ -9,9 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from blogs import permissions as blog_permissions
 from blogs import services as blog_services
 from communities import permissions
-from communities.models import Ban, Membership, Role
+from communities.models import Ban, Membership, PostingBan, Role
 from communities.permissions import NoPosting
-from forums.models import PostingBan
 from tests.blogs.conftest import make_post
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 

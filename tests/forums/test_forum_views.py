@@ -2,8 +2,9 @@ import pytest
 
 from django.urls import reverse
 
-from forums import services
+from communities import services as community_services
 from forums.models import Category, Post, Thread
+from forums.services import posts as post_services
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_unread_replies_are_counted_and_jump_to_the_first_unread(client):
     reader = MembershipFactory(community=thread.community).user
     client.force_login(reader)
     client.get(thread.get_absolute_url())
-    new_post = services.post_reply(
+    new_post = post_services.post_reply(
         actor=MembershipFactory(community=thread.community).user, thread=thread, body="Fresh"
     )
     listing = client.get(reverse("forums:forum", args=[thread.community.slug])).content.decode()
@@ -250,10 +251,10 @@ def test_a_team_reply_accepted_as_the_answer_never_names_the_facilitator_who_wro
         community=community, role="facilitator", user=UserFactory(display_name="Fran Hidden")
     ).user
     thread = make_thread(community=community, title="Where do I start?")
-    reply = services.post_reply(
+    reply = post_services.post_reply(
         actor=facilitator, thread=thread, body="Read the guide.", as_team=True
     )
-    services.answer_mark(actor=thread.author, thread=thread, post=reply)
+    post_services.answer_mark(actor=thread.author, thread=thread, post=reply)
     client.force_login(MembershipFactory(community=community).user)
     for url in (
         thread.get_absolute_url(),
@@ -277,7 +278,7 @@ def _hide(post):
 
 def _ban(post):
     facilitator = MembershipFactory(community=post.thread.community, role="facilitator").user
-    services.posting_ban_create(
+    community_services.posting_ban_create(
         actor=facilitator, community=post.thread.community, user=post.author
     )
 
@@ -317,7 +318,7 @@ def test_a_thread_refused_because_the_author_was_banned_while_typing_keeps_the_t
     client.force_login(member)
     url = reverse("forums:thread-start", args=[community.slug])
     assert client.get(url).status_code == 200
-    services.posting_ban_create(actor=facilitator, community=community, user=member)
+    community_services.posting_ban_create(actor=facilitator, community=community, user=member)
     general = Category.objects.get(community=community, slug="general")
     response = client.post(
         url,
@@ -355,7 +356,7 @@ def test_the_thread_page_says_why_someone_cannot_reply(client, who, says):
     elif who == "stopped":
         facilitator = MembershipFactory(community=community, role="facilitator").user
         member = MembershipFactory(community=community).user
-        services.posting_ban_create(actor=facilitator, community=community, user=member)
+        community_services.posting_ban_create(actor=facilitator, community=community, user=member)
         client.force_login(member)
     html = client.get(thread.get_absolute_url()).content.decode()
     assert says in html and "Post reply" not in html

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from communities.models import Role, Visibility
-from forums import moderation_services, services
 from forums.models import (
     Bookmark,
     Category,
@@ -25,6 +24,10 @@ from forums.models import (
     ThreadRead,
     Watch,
 )
+from forums.services import categories as category_services
+from forums.services import merge as merge_services
+from forums.services import posts as post_services
+from forums.services import threads as thread_services
 from notifications import digests
 from notifications.models import Event, Notification
 from tests.conftest import make_cast
@@ -64,7 +67,7 @@ def dated_thread(community, title: str, minutes: list[int], author=None, **kwarg
     Post.objects.bulk_update(posts, ["created_at"])
     Thread.objects.filter(pk=thread.pk).update(created_at=posts[0].created_at)
     locked = Thread.objects.get(pk=thread.pk)
-    services.thread_refresh_stats(locked)
+    thread_services.thread_refresh_stats(locked)
     return Thread.objects.get(pk=thread.pk)
 
 
@@ -97,13 +100,13 @@ def posts_of(thread: Thread) -> list[Post]:
 
 
 def merge(place: Place, actor=None) -> Thread:
-    return moderation_services.thread_merge(
+    return merge_services.thread_merge(
         actor=actor or place.facilitator, source=place.source, target=place.target
     )
 
 
 def split(thread: Thread, posts, actor, title="A tangent", category=None) -> Thread:
-    return moderation_services.thread_split(
+    return merge_services.thread_split(
         actor=actor,
         thread=thread,
         post_ids=[post.pk for post in posts],
@@ -137,7 +140,7 @@ def test_posts_older_than_the_targets_opening_post_follow_it_in_their_order(plac
     target = dated_thread(community, "Newer thread", [10, 5])
     older = dated_thread(community, "Older duplicate", [90, 80, 7])
     old_posts = posts_of(older)
-    moderation_services.thread_merge(actor=place.facilitator, source=older, target=target)
+    merge_services.thread_merge(actor=place.facilitator, source=older, target=target)
     merged = posts_of(target)
     assert merged[0].pk == posts_of(target)[0].pk == target.posts.earliest("created_at").pk
     assert [p.pk for p in merged[1:3]] == [old_posts[0].pk, old_posts[1].pk]
@@ -163,9 +166,9 @@ def test_merging_moves_watchers_once_and_drops_the_sources_read_markers(place):
     both = MembershipFactory(community=place.community).user
     only_source = MembershipFactory(community=place.community).user
     for user in (both, only_source):
-        services.watch_toggle(actor=user, thread=place.source)
-        services.thread_mark_read(user, place.source, timezone.now())
-    services.watch_toggle(actor=both, thread=place.target)
+        post_services.watch_toggle(actor=user, thread=place.source)
+        thread_services.thread_mark_read(user, place.source, timezone.now())
+    post_services.watch_toggle(actor=both, thread=place.target)
     merge(place)
     assert Watch.objects.filter(thread=place.target, user=both).count() == 1
     assert Watch.objects.filter(thread=place.target, user=only_source).exists()
@@ -178,11 +181,11 @@ def test_flags_reactions_mentions_bookmarks_and_history_stay_with_their_posts(pl
     community = place.community
     reply = posts_of(place.source)[1]
     reader = MembershipFactory(community=community).user
-    services.flag_create(actor=reader, post=reply, reason="off_topic")
-    services.reaction_toggle(actor=reader, post=reply, kind="helpful")
-    services.bookmark_toggle(actor=reader, post=reply)
+    post_services.flag_create(actor=reader, post=reply, reason="off_topic")
+    post_services.reaction_toggle(actor=reader, post=reply, kind="helpful")
+    post_services.bookmark_toggle(actor=reader, post=reply)
     Mention.objects.create(post=reply, user=reader)
-    services.post_edit(actor=reply.author, post=reply, body="Edited")
+    post_services.post_edit(actor=reply.author, post=reply, body="Edited")
     merge(place)
     for model in (Flag, Reaction, Bookmark, Mention, PostRevision):
         row = model.objects.get(post_id=reply.pk)
@@ -192,15 +195,15 @@ def test_flags_reactions_mentions_bookmarks_and_history_stay_with_their_posts(pl
 def test_the_target_keeps_its_own_accepted_answer_when_both_have_one(place):
     target_answer = posts_of(place.target)[1]
     source_answer = posts_of(place.source)[1]
-    services.answer_mark(actor=place.facilitator, thread=place.target, post=target_answer)
-    services.answer_mark(actor=place.facilitator, thread=place.source, post=source_answer)
+    post_services.answer_mark(actor=place.facilitator, thread=place.target, post=target_answer)
+    post_services.answer_mark(actor=place.facilitator, thread=place.source, post=source_answer)
     merge(place)
     assert fresh(place.target).answer_id == target_answer.pk
 
 
 def test_the_sources_accepted_answer_becomes_the_targets_when_the_target_has_none(place):
     source_answer = posts_of(place.source)[1]
-    services.answer_mark(actor=place.facilitator, thread=place.source, post=source_answer)
+    post_services.answer_mark(actor=place.facilitator, thread=place.source, post=source_answer)
     merge(place)
     assert fresh(place.target).answer_id == source_answer.pk
     assert fresh(place.source).answer_id is None
@@ -208,7 +211,7 @@ def test_the_sources_accepted_answer_becomes_the_targets_when_the_target_has_non
 
 def test_threads_merged_into_the_source_earlier_lead_to_the_target_now(place):
     older = dated_thread(place.community, "Black mould", [45])
-    moderation_services.thread_merge(actor=place.facilitator, source=older, target=place.source)
+    merge_services.thread_merge(actor=place.facilitator, source=older, target=place.source)
     merge(place)
     assert fresh(older).merged_into_id == place.target.pk
 
@@ -236,7 +239,7 @@ def test_a_facilitator_merging_their_own_thread_is_not_told(
 ):
     own = dated_thread(place.community, "My duplicate", [10], author=place.facilitator)
     with django_capture_on_commit_callbacks(execute=True):
-        moderation_services.thread_merge(actor=place.facilitator, source=own, target=place.target)
+        merge_services.thread_merge(actor=place.facilitator, source=own, target=place.target)
     assert not Notification.objects.exists() and mail.outbox == []
 
 
@@ -246,7 +249,7 @@ def test_a_facilitator_merging_their_own_thread_is_not_told(
 def _refused_merge(place, source, target) -> str:
     before = (fresh(source).status, fresh(target).status, len(posts_of(source)))
     with pytest.raises(ValidationError) as refused:
-        moderation_services.thread_merge(actor=place.facilitator, source=source, target=target)
+        merge_services.thread_merge(actor=place.facilitator, source=source, target=target)
     assert (fresh(source).status, fresh(target).status, len(posts_of(source))) == before
     return " ".join(refused.value.messages)
 
@@ -262,7 +265,7 @@ def test_merging_a_thread_into_itself_is_refused(place):
 
 
 def test_merging_into_a_thread_that_is_not_published_is_refused(place):
-    scheduled = services.thread_create(
+    scheduled = thread_services.thread_create(
         actor=place.facilitator,
         community=place.community,
         category=place.target.category,
@@ -376,7 +379,7 @@ def test_the_target_can_be_given_by_number_path_or_a_posts_address(client, place
 
 def test_the_check_step_says_what_happens_to_answers_and_older_posts(client, place):
     older = dated_thread(place.community, "Old duplicate", [120, 110])
-    services.answer_mark(actor=place.facilitator, thread=older, post=posts_of(older)[1])
+    post_services.answer_mark(actor=place.facilitator, thread=older, post=posts_of(older)[1])
     client.force_login(place.facilitator)
     response = client.get(place.url("thread-merge", older.pk), {"target": str(place.target.pk)})
     page = response.content.decode()
@@ -454,13 +457,13 @@ def test_sending_the_merge_form_twice_merges_once_and_says_it_is_already_merged(
 def test_a_merge_that_loses_a_race_to_another_request_says_the_thread_is_already_merged(
     client, place, monkeypatch
 ):
-    real_merge = moderation_services.thread_merge
+    real_merge = merge_services.thread_merge
 
     def racing(**kwargs):
         real_merge(**kwargs)  # the other request, a moment earlier
         return real_merge(**kwargs)
 
-    monkeypatch.setattr(moderation_services, "thread_merge", racing)
+    monkeypatch.setattr(merge_services, "thread_merge", racing)
     client.force_login(place.facilitator)
     response = client.post(
         place.url("thread-merge", place.source.pk), {"target": str(place.target.pk)}, follow=True
@@ -617,7 +620,7 @@ def test_the_digest_no_longer_lists_the_merged_thread():
     facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
     target = make_thread(community, title="Damp in tower blocks")
     source = make_thread(community, title="Mould in flats", replies=1)
-    moderation_services.thread_merge(actor=facilitator, source=source, target=target)
+    merge_services.thread_merge(actor=facilitator, source=source, target=target)
     digests.digest_batch_send(digests.DAILY, [reader.pk], next_digest_time())
     text = mail.outbox[0].body
     assert "Damp in tower blocks" in text
@@ -628,10 +631,10 @@ def test_the_digest_no_longer_lists_the_merged_thread():
 def test_a_category_left_with_only_merged_threads_can_be_deleted_and_their_addresses_still_work(
     client, place
 ):
-    events = services.category_create(
+    events = category_services.category_create(
         actor=place.facilitator, community=place.community, name="Events"
     )
-    services.thread_move(actor=place.facilitator, thread=place.source, category=events)
+    thread_services.thread_move(actor=place.facilitator, thread=place.source, category=events)
     merge(place)
     client.force_login(place.facilitator)
     settings_page = client.get(place.url("forum-settings")).content.decode()
@@ -655,7 +658,7 @@ def long_thread(place) -> Thread:
 
 def test_splitting_makes_a_published_thread_opened_by_the_earliest_chosen_reply(place, long_thread):
     posts = posts_of(long_thread)
-    events = services.category_create(
+    events = category_services.category_create(
         actor=place.facilitator, community=place.community, name="Events"
     )
     chosen = [posts[4], posts[2], posts[3]]
@@ -681,7 +684,7 @@ def test_splitting_recounts_both_threads(place, long_thread):
 
 def test_an_accepted_answer_that_moves_is_no_longer_the_old_threads_answer(place, long_thread):
     posts = posts_of(long_thread)
-    services.answer_mark(actor=place.facilitator, thread=long_thread, post=posts[3])
+    post_services.answer_mark(actor=place.facilitator, thread=long_thread, post=posts[3])
     new = split(fresh(long_thread), [posts[3], posts[4]], place.facilitator)
     assert fresh(long_thread).answer_id is None
     assert fresh(new).answer_id is None
@@ -689,13 +692,13 @@ def test_an_accepted_answer_that_moves_is_no_longer_the_old_threads_answer(place
 
 def test_an_accepted_answer_that_stays_is_kept(place, long_thread):
     posts = posts_of(long_thread)
-    services.answer_mark(actor=place.facilitator, thread=long_thread, post=posts[1])
+    post_services.answer_mark(actor=place.facilitator, thread=long_thread, post=posts[1])
     split(fresh(long_thread), [posts[3]], place.facilitator)
     assert fresh(long_thread).answer_id == posts[1].pk
 
 
 def test_a_team_reply_opens_the_new_thread_as_the_team(place, long_thread):
-    team = services.post_reply(
+    team = post_services.post_reply(
         actor=place.facilitator, thread=long_thread, body="From the team", as_team=True
     )
     new = fresh(split(long_thread, [team], place.facilitator))
@@ -730,7 +733,7 @@ def test_splitting_refuses_what_cannot_move_and_changes_nothing(place, long_thre
     elif case == "no-title":
         kwargs["title"] = "   "
     elif case == "hidden":
-        services.post_hide(actor=place.facilitator, post=posts[2], reason="Rude")
+        post_services.post_hide(actor=place.facilitator, post=posts[2], reason="Rude")
     threads = Thread.objects.count()
     with pytest.raises(ValidationError) as refused:
         split(long_thread, chosen, place.facilitator, **kwargs)
@@ -764,7 +767,7 @@ def test_the_split_page_lists_the_replies_on_show_but_not_the_opening_post(
     client, place, long_thread
 ):
     posts = posts_of(long_thread)
-    services.post_hide(actor=place.facilitator, post=posts[1], reason="Rude")
+    post_services.post_hide(actor=place.facilitator, post=posts[1], reason="Rude")
     client.force_login(place.facilitator)
     response = client.get(place.url("thread-split", long_thread.pk))
     page = response.content.decode()
@@ -783,7 +786,7 @@ def test_the_split_page_keeps_what_was_typed_and_ticked_when_there_is_a_problem(
     client, place, long_thread
 ):
     posts = posts_of(long_thread)
-    events = services.category_create(
+    events = category_services.category_create(
         actor=place.facilitator, community=place.community, name="Events"
     )
     client.force_login(place.facilitator)
@@ -828,7 +831,7 @@ def test_splitting_from_the_page_goes_to_the_new_thread_and_says_what_happened(
 
 
 def test_the_split_page_shows_replies_a_page_at_a_time_and_says_so(client, place, settings):
-    from forums.views import moderation as views
+    from forums.views import merge as views
 
     thread = dated_thread(place.community, "Busy", list(range(60, 0, -1)))
     client.force_login(place.facilitator)

@@ -17,18 +17,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from communities.models import Role, Visibility
-from forums import moderation_services as services_mod
-from forums import services
+from communities import services as community_services
+from communities.models import PostingBan, Role, Visibility
 from forums.models import (
     Category,
     Flag,
     ForumSettings,
     Post,
-    PostingBan,
     PostRevision,
     Thread,
 )
+from forums.services import categories as category_services
+from forums.services import posts as post_services
+from forums.services import threads as thread_services
 from notifications.models import OutboundEmail
 from tests.conftest import make_cast
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
@@ -71,22 +72,22 @@ def make_scene(visibility: str = OPEN) -> Scene:
     community, facilitator = cast.community, cast.facilitator
     author = MembershipFactory(community=community).user
     thread = make_thread(community=community, author=author, title="Damp in tower blocks")
-    reply = services.post_reply(
+    reply = post_services.post_reply(
         actor=MembershipFactory(community=community).user, thread=thread, body="Buy my boiler"
     )
     for reason, note in (("spam", "Advert"), ("off_topic", "")):
         reporter = MembershipFactory(community=community).user
-        services.flag_create(actor=reporter, post=reply, reason=reason, note=note)
-    hidden = services.post_reply(
+        post_services.flag_create(actor=reporter, post=reply, reason=reason, note=note)
+    hidden = post_services.post_reply(
         actor=MembershipFactory(community=community).user, thread=thread, body="Rude words"
     )
-    services.post_hide(actor=facilitator, post=hidden, reason="Rude")
+    post_services.post_hide(actor=facilitator, post=hidden, reason="Rude")
     ForumSettings.objects.create(community=community, hold_first_posts=True)
-    held = services.post_reply(
+    held = post_services.post_reply(
         actor=MembershipFactory(community=community).user, thread=thread, body="First post!"
     )
     assert held.status == Post.Status.HELD
-    scheduled = services.thread_create(
+    scheduled = thread_services.thread_create(
         actor=facilitator,
         community=community,
         category=thread.category,
@@ -94,9 +95,9 @@ def make_scene(visibility: str = OPEN) -> Scene:
         body="Introduce yourselves.",
         publish_at=timezone.now() + timedelta(days=2),
     )
-    empty = services.category_create(actor=facilitator, community=community, name="Events")
+    empty = category_services.category_create(actor=facilitator, community=community, name="Events")
     banned = MembershipFactory(community=community).user
-    services.posting_ban_create(actor=facilitator, community=community, user=banned)
+    community_services.posting_ban_create(actor=facilitator, community=community, user=banned)
     return Scene(
         community=community,
         facilitator=facilitator,
@@ -470,7 +471,7 @@ def test_a_facilitator_still_reads_a_hidden_post_and_restores_it(client, scene):
 
 
 def test_a_deleted_post_can_be_restored_by_a_facilitator(client, scene):
-    services.post_delete(actor=scene.reply.author, post=scene.reply)
+    post_services.post_delete(actor=scene.reply.author, post=scene.reply)
     client.force_login(scene.facilitator)
     client.post(scene.url("post-restore", scene.reply.pk))
     assert _status_of(scene.reply) == Post.Status.VISIBLE
@@ -502,8 +503,8 @@ def test_the_hide_page_keeps_what_was_typed_when_the_reason_is_too_long(client, 
 
 def test_the_history_page_lists_revisions_for_facilitators(client, scene):
     post = scene.thread.posts.order_by("created_at", "pk").first()
-    services.post_edit(actor=scene.author, post=post, body="Second version", title="Damp (v2)")
-    services.post_edit(actor=scene.facilitator, post=post, body="Third version")
+    post_services.post_edit(actor=scene.author, post=post, body="Second version", title="Damp (v2)")
+    post_services.post_edit(actor=scene.facilitator, post=post, body="Third version")
     assert PostRevision.objects.filter(post=post).count() == 2
     client.force_login(scene.facilitator)
     response = client.get(scene.url("post-history", post.pk))
@@ -531,7 +532,7 @@ def test_the_history_page_lists_revisions_for_facilitators(client, scene):
 def test_the_history_page_is_refused_to_members_and_outsiders(client, visibility, role, expected):
     scene = make_scene(visibility)
     post = scene.thread.posts.order_by("created_at", "pk").first()
-    services.post_edit(actor=scene.author, post=post, body="Second version")
+    post_services.post_edit(actor=scene.author, post=post, body="Second version")
     client.force_login(scene.person(role))
     response = client.get(scene.url("post-history", post.pk))
     assert response.status_code == expected
@@ -606,8 +607,8 @@ def test_approving_a_post_twice_gets_a_message(client, scene):
 def test_the_review_queue_lists_open_reports_grouped_by_post_with_reasons_notes_and_reporters(
     client, scene
 ):
-    earlier = services.post_reply(actor=scene.author, thread=scene.thread, body="Old news")
-    old_flag = services.flag_create(actor=scene.member, post=earlier, reason="rude")
+    earlier = post_services.post_reply(actor=scene.author, thread=scene.thread, body="Old news")
+    old_flag = post_services.flag_create(actor=scene.member, post=earlier, reason="rude")
     Flag.objects.filter(pk=old_flag.pk).update(resolution=Flag.Resolution.KEPT)
     client.force_login(scene.facilitator)
     response = client.get(scene.url("review"))
@@ -892,8 +893,8 @@ def _fill_queue(community, facilitator, rows: int) -> None:
         post = thread.posts.get()
         for reason in ("spam", "rude"):
             reporter = MembershipFactory(community=community).user
-            services.flag_create(actor=reporter, post=post, reason=reason, note=f"Note {n}")
-        services.thread_create(
+            post_services.flag_create(actor=reporter, post=post, reason=reason, note=f"Note {n}")
+        thread_services.thread_create(
             actor=facilitator,
             community=community,
             category=thread.category,
@@ -930,12 +931,12 @@ def test_the_settings_page_query_count_does_not_grow_with_rows(
     facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
     ForumSettings.objects.create(community=community, hold_first_posts=True)
     for n in range(rows):
-        category = services.category_create(
+        category = category_services.category_create(
             actor=facilitator, community=community, name=f"Topic {n}"
         )
         make_thread(community=community, category=category, title=f"T{n}")
         member = MembershipFactory(community=community).user
-        services.posting_ban_create(actor=facilitator, community=community, user=member)
+        community_services.posting_ban_create(actor=facilitator, community=community, user=member)
     client.force_login(facilitator)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("forums:forum-settings", args=[community.slug]))
@@ -957,7 +958,7 @@ def test_a_post_waiting_for_approval_cannot_be_hidden(client, scene):
 
 
 def test_reports_about_a_deleted_post_can_be_kept_but_not_hidden(client, scene):
-    services.post_delete(actor=scene.reply.author, post=scene.reply)
+    post_services.post_delete(actor=scene.reply.author, post=scene.reply)
     client.force_login(scene.facilitator)
     url = scene.url("flag-resolve", scene.reply.pk)
     response = client.post(url, {"resolution": "hidden", "reason": "Advert"})
@@ -971,16 +972,16 @@ def test_an_approved_reply_is_dated_now_so_readers_see_it_as_new_and_the_thread_
     community = CommunityFactory()
     thread = make_thread(community=community, title="Damp in tower blocks")
     ForumSettings.objects.create(community=community, hold_first_posts=True)
-    held = services.post_reply(
+    held = post_services.post_reply(
         actor=MembershipFactory(community=community).user, thread=thread, body="First post!"
     )
-    later = services.post_reply(actor=thread.author, thread=thread, body="Anyone else?")
+    later = post_services.post_reply(actor=thread.author, thread=thread, body="Anyone else?")
     reader = MembershipFactory(community=community).user
     client.force_login(reader)
     client.get(thread.get_absolute_url())  # read up to `later`; `held` is not shown yet
     facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
     held.thread = thread
-    services.post_approve(actor=facilitator, post=held)
+    post_services.post_approve(actor=facilitator, post=held)
     held.refresh_from_db()
     thread.refresh_from_db()
     assert held.created_at > later.created_at
@@ -1006,7 +1007,7 @@ def test_a_held_thread_approved_days_later_is_new_in_the_next_digest():
     facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
     post = thread.posts.get()
     post.thread.community = community
-    services.post_approve(actor=facilitator, post=post)
+    post_services.post_approve(actor=facilitator, post=post)
     thread.refresh_from_db()
     post.refresh_from_db()
     assert thread.created_at > days_ago and thread.created_at == post.created_at
@@ -1022,18 +1023,18 @@ def test_a_held_thread_approved_days_later_is_new_in_the_next_digest():
 def test_a_held_post_cannot_be_hidden_and_then_restored_into_view(scene):
     held = Post.objects.get(pk=scene.held.pk)
     with pytest.raises(ValidationError, match="Only posts on show can be hidden"):
-        services.post_hide(actor=scene.facilitator, post=held, reason="Sneaky")
+        post_services.post_hide(actor=scene.facilitator, post=held, reason="Sneaky")
     assert _status_of(scene.held) == Post.Status.HELD
     with pytest.raises(ValidationError, match="Only hidden or deleted posts can be restored"):
-        services.post_restore(actor=scene.facilitator, post=held)
+        post_services.post_restore(actor=scene.facilitator, post=held)
     assert _status_of(scene.held) == Post.Status.HELD
 
 
 def test_a_post_hidden_elsewhere_meanwhile_is_checked_as_it_is_now(scene):
     stale = Post.objects.get(pk=scene.reply.pk)  # read while the post was on show
-    services.post_delete(actor=scene.reply.author, post=Post.objects.get(pk=scene.reply.pk))
+    post_services.post_delete(actor=scene.reply.author, post=Post.objects.get(pk=scene.reply.pk))
     with pytest.raises(ValidationError, match="Only posts on show can be hidden"):
-        services.post_hide(actor=scene.facilitator, post=stale, reason="Advert")
+        post_services.post_hide(actor=scene.facilitator, post=stale, reason="Advert")
     assert _status_of(scene.reply) == Post.Status.DELETED
 
 
@@ -1044,24 +1045,26 @@ def test_the_hide_page_of_a_held_post_sends_the_facilitator_back_with_the_reason
 
 
 def test_a_new_category_cannot_take_a_name_another_category_has_been_renamed_to(scene):
-    services_mod.category_update(
+    category_services.category_update(
         actor=scene.facilitator, category=scene.empty_category, name="Meetups"
     )
     with pytest.raises(ValidationError, match="already a category with that name"):
-        services.category_create(actor=scene.facilitator, community=scene.community, name="meetups")
+        category_services.category_create(
+            actor=scene.facilitator, community=scene.community, name="meetups"
+        )
     assert Category.objects.filter(community=scene.community, name__iexact="meetups").count() == 1
 
 
 def test_a_new_category_whose_slug_a_renamed_one_kept_gets_a_free_slug(client, scene):
     # "Events" was renamed, but keeps its address (slug "events").
-    services_mod.category_update(
+    category_services.category_update(
         actor=scene.facilitator, category=scene.empty_category, name="Meetups"
     )
-    events = services.category_create(
+    events = category_services.category_create(
         actor=scene.facilitator, community=scene.community, name="Events"
     )
     assert events.slug == "events-2" and events.name == "Events"
-    again = services.category_create(
+    again = category_services.category_create(
         actor=scene.facilitator, community=scene.community, name="Events!"
     )
     assert again.slug == "events-3"

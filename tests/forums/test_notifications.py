@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from communities.models import Membership, Visibility
-from forums import services
 from forums.models import Category, Mention, Post, Watch
+from forums.services import posts as post_services
+from forums.services import threads as thread_services
 from notifications.models import Notification
 from tests.factories import CommunityFactory, MembershipFactory, make_thread
 
@@ -36,11 +37,11 @@ def test_someone_mentioned_by_an_edit_is_told_once(run_after_commit):
     named = MembershipFactory(community=thread.community).user
     post = opening_post(thread)
     body = f"Asking {mention(named)}"
-    run_after_commit(lambda: services.post_edit(actor=thread.author, post=post, body=body))
+    run_after_commit(lambda: post_services.post_edit(actor=thread.author, post=post, body=body))
     assert kinds_for(named) == [Kind.MENTION]
     assert Mention.objects.get(post=post, user=named).notified_at is not None
     run_after_commit(
-        lambda: services.post_edit(actor=thread.author, post=post, body=body + " Thanks!")
+        lambda: post_services.post_edit(actor=thread.author, post=post, body=body + " Thanks!")
     )
     assert kinds_for(named) == [Kind.MENTION]
 
@@ -53,7 +54,7 @@ def test_people_mentioned_when_the_post_was_written_are_not_told_again_by_an_edi
     thread = run_after_commit(lambda: make_thread(community=community, body=mention(first)))
     post = opening_post(thread)
     body = f"{mention(first)} and {mention(second)}"
-    run_after_commit(lambda: services.post_edit(actor=thread.author, post=post, body=body))
+    run_after_commit(lambda: post_services.post_edit(actor=thread.author, post=post, body=body))
     assert kinds_for(first) == [Kind.MENTION] and kinds_for(second) == [Kind.MENTION]
 
 
@@ -63,10 +64,10 @@ def test_mentions_added_to_a_hidden_post_are_not_sent(run_after_commit):
     facilitator = MembershipFactory(community=community, role="facilitator").user
     reply = thread.posts.order_by("created_at", "pk").last()
     reply.thread = thread
-    services.post_hide(actor=facilitator, post=reply, reason="Rude")
+    post_services.post_hide(actor=facilitator, post=reply, reason="Rude")
     named = MembershipFactory(community=community).user
     run_after_commit(
-        lambda: services.post_edit(actor=facilitator, post=reply, body=f"Ask {mention(named)}")
+        lambda: post_services.post_edit(actor=facilitator, post=reply, body=f"Ask {mention(named)}")
     )
     assert kinds_for(named) == []
 
@@ -81,10 +82,10 @@ def test_mentions_added_to_a_scheduled_thread_are_sent_when_it_is_published(run_
     )
     post = opening_post(thread)
     run_after_commit(
-        lambda: services.post_edit(actor=facilitator, post=post, body=f"Hi {mention(named)}")
+        lambda: post_services.post_edit(actor=facilitator, post=post, body=f"Hi {mention(named)}")
     )
     assert kinds_for(named) == []
-    run_after_commit(lambda: services.threads_publish_due(now=when + timedelta(minutes=1)))
+    run_after_commit(lambda: thread_services.threads_publish_due(now=when + timedelta(minutes=1)))
     assert kinds_for(named) == [Kind.MENTION]
 
 
@@ -96,7 +97,7 @@ def test_a_mention_added_by_an_edit_skips_someone_who_left_before_it_was_deliver
     thread = make_thread(community=community, body="No names yet")
     post = opening_post(thread)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.post_edit(actor=thread.author, post=post, body=f"Asking {mention(named)}")
+        post_services.post_edit(actor=thread.author, post=post, body=f"Asking {mention(named)}")
     Membership.objects.filter(community=community, user=named).delete()
     with django_capture_on_commit_callbacks(execute=True):
         for callback in callbacks:
@@ -121,9 +122,9 @@ def test_category_watchers_hear_about_a_scheduled_thread_when_it_is_published_no
     # An early reply would become the opening post and take the new thread's notification.
     with pytest.raises(ValidationError):
         run_after_commit(
-            lambda: services.post_reply(actor=facilitator, thread=thread, body="Note to self")
+            lambda: post_services.post_reply(actor=facilitator, thread=thread, body="Note to self")
         )
     assert kinds_for(watcher) == []
-    run_after_commit(lambda: services.threads_publish_due(now=when + timedelta(minutes=1)))
+    run_after_commit(lambda: thread_services.threads_publish_due(now=when + timedelta(minutes=1)))
     assert kinds_for(watcher) == [Kind.WATCHED]
     assert Notification.objects.get(recipient=watcher).target_id == opening_post(thread).pk

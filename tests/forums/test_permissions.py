@@ -8,8 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from forums import permissions, services
+from communities import services as community_services
+from forums import permissions
 from forums.models import Post, Thread
+from forums.services import posts as post_services
+from forums.services import threads as thread_services
 from tests.factories import CommunityFactory, MembershipFactory, make_thread
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +28,12 @@ def test_a_member_banned_from_posting_cannot_mark_the_answer_to_their_own_questi
     thread = make_thread(replies=1)
     reply = _last_post(thread)
     facilitator = MembershipFactory(community=thread.community, role="facilitator").user
-    services.posting_ban_create(actor=facilitator, community=thread.community, user=thread.author)
+    community_services.posting_ban_create(
+        actor=facilitator, community=thread.community, user=thread.author
+    )
     assert not permissions.can_mark_answer(thread.author, thread)
     with pytest.raises(PermissionDenied):
-        services.answer_mark(actor=thread.author, thread=thread, post=reply)
+        post_services.answer_mark(actor=thread.author, thread=thread, post=reply)
     client.force_login(thread.author)
     assert "Mark as answer" not in client.get(thread.get_absolute_url()).content.decode()
     client.post(reverse("forums:post-answer", args=[thread.community.slug, reply.pk]))
@@ -42,14 +47,14 @@ def test_in_a_locked_thread_only_facilitators_react_or_mark_the_answer(client):
     reply = _last_post(thread)
     reader = MembershipFactory(community=community).user
     facilitator = MembershipFactory(community=community, role="facilitator").user
-    services.thread_set_state(actor=facilitator, thread=thread, is_locked=True)
+    thread_services.thread_set_state(actor=facilitator, thread=thread, is_locked=True)
 
     assert not permissions.can_react(reader, reply)
     assert not permissions.can_mark_answer(thread.author, thread)
     with pytest.raises(PermissionDenied):
-        services.reaction_toggle(actor=reader, post=reply, kind="thanks")
+        post_services.reaction_toggle(actor=reader, post=reply, kind="thanks")
     with pytest.raises(PermissionDenied):
-        services.answer_mark(actor=thread.author, thread=thread, post=reply)
+        post_services.answer_mark(actor=thread.author, thread=thread, post=reply)
     for person, hidden_button in ((reader, "Thanks"), (thread.author, "Mark as answer")):
         client.force_login(person)
         assert hidden_button not in client.get(thread.get_absolute_url()).content.decode()
@@ -59,8 +64,8 @@ def test_in_a_locked_thread_only_facilitators_react_or_mark_the_answer(client):
     client.force_login(facilitator)
     page = client.get(thread.get_absolute_url()).content.decode()
     assert "Thanks" in page and "Mark as answer" in page
-    services.reaction_toggle(actor=facilitator, post=reply, kind="thanks")
-    services.answer_mark(actor=facilitator, thread=thread, post=reply)
+    post_services.reaction_toggle(actor=facilitator, post=reply, kind="thanks")
+    post_services.answer_mark(actor=facilitator, thread=thread, post=reply)
     thread.refresh_from_db()
     assert thread.answer == reply
 
@@ -72,7 +77,7 @@ def test_a_scheduled_thread_takes_no_replies_until_it_is_published(client):
     thread = make_thread(community=community, author=facilitator, publish_at=when, title="Soon")
     assert not permissions.can_reply(facilitator, thread)
     with pytest.raises(ValidationError, match="not published yet"):
-        services.post_reply(actor=facilitator, thread=thread, body="Note to self")
+        post_services.post_reply(actor=facilitator, thread=thread, body="Note to self")
     client.force_login(facilitator)
     response = client.post(
         reverse("forums:reply", args=[community.slug, thread.pk]),
@@ -82,6 +87,6 @@ def test_a_scheduled_thread_takes_no_replies_until_it_is_published(client):
     html = response.content.decode()
     assert "not published yet" in html and "Note to self" in html
     assert thread.posts.count() == 1
-    services.threads_publish_due(now=when + timedelta(minutes=1))
+    thread_services.threads_publish_due(now=when + timedelta(minutes=1))
     thread.refresh_from_db()
     assert permissions.can_reply(facilitator, thread)

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forums import services
+from communities import services as community_services
 from forums.models import Category, ForumSettings, Mention, Post, PostRevision, Thread, Watch
+from forums.services import posts as post_services
+from forums.services import threads as thread_services
 from forums.tasks import publish_scheduled_threads
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
 
@@ -28,7 +30,7 @@ def test_a_new_members_first_post_is_held_when_the_community_asks(client):
     assert "My first question" not in listing
     assert client.get(thread.get_absolute_url()).status_code == 404
     facilitator = MembershipFactory(community=community, role="facilitator").user
-    services.post_approve(actor=facilitator, post=thread.posts.get())
+    post_services.post_approve(actor=facilitator, post=thread.posts.get())
     assert client.get(thread.get_absolute_url()).status_code == 200
     second = make_thread(community=community, author=newcomer, title="Second")
     assert second.status == Thread.Status.PUBLISHED
@@ -38,7 +40,7 @@ def test_a_posting_ban_stops_threads_and_replies_even_by_crafted_posts(client):
     thread = make_thread()
     member = MembershipFactory(community=thread.community).user
     facilitator = MembershipFactory(community=thread.community, role="facilitator").user
-    services.posting_ban_create(
+    community_services.posting_ban_create(
         actor=facilitator, community=thread.community, user=member, reason="Spam"
     )
     client.force_login(member)
@@ -62,7 +64,7 @@ def test_facilitators_cannot_be_banned_from_posting():
     owner = MembershipFactory(community=community, role="owner").user
     facilitator = MembershipFactory(community=community, role="facilitator").user
     with pytest.raises(ValidationError):
-        services.posting_ban_create(actor=owner, community=community, user=facilitator)
+        community_services.posting_ban_create(actor=owner, community=community, user=facilitator)
 
 
 def test_a_scheduled_thread_is_published_when_its_time_comes():
@@ -74,8 +76,8 @@ def test_a_scheduled_thread_is_published_when_its_time_comes():
     )
     assert thread.status == Thread.Status.SCHEDULED
     assert not Thread.objects.visible_to(UserFactory()).filter(pk=thread.pk).exists()
-    assert services.threads_publish_due(now=when - timedelta(minutes=1)) == 0
-    assert services.threads_publish_due(now=when + timedelta(minutes=1)) == 1
+    assert thread_services.threads_publish_due(now=when - timedelta(minutes=1)) == 0
+    assert thread_services.threads_publish_due(now=when + timedelta(minutes=1)) == 1
     assert publish_scheduled_threads() == 0  # already published: nothing twice
     thread.refresh_from_db()
     assert thread.status == Thread.Status.PUBLISHED and thread.as_team
@@ -102,7 +104,7 @@ def test_editing_keeps_the_previous_text_as_a_revision():
     thread = make_thread(body="First words")
     post = thread.posts.get()
     post.thread.community = thread.community
-    services.post_edit(actor=thread.author, post=post, body="Better words", title="New title")
+    post_services.post_edit(actor=thread.author, post=post, body="Better words", title="New title")
     post.refresh_from_db()
     thread.refresh_from_db()
     assert post.body == "Better words" and post.edited_at is not None
@@ -114,15 +116,15 @@ def test_editing_keeps_the_previous_text_as_a_revision():
 def test_deleting_the_answer_clears_it_and_recounts_replies():
     thread = make_thread(replies=2)
     reply = thread.posts.order_by("created_at", "pk").last()
-    services.answer_mark(actor=thread.author, thread=thread, post=reply)
+    post_services.answer_mark(actor=thread.author, thread=thread, post=reply)
     reply.thread.community = thread.community
-    services.post_delete(actor=reply.author, post=reply)
+    post_services.post_delete(actor=reply.author, post=reply)
     thread.refresh_from_db()
     assert thread.answer is None and thread.reply_count == 1
     facilitator = MembershipFactory(community=thread.community, role="facilitator").user
     reply.refresh_from_db()
     reply.thread.community = thread.community
-    services.post_restore(actor=facilitator, post=reply)
+    post_services.post_restore(actor=facilitator, post=reply)
     thread.refresh_from_db()
     assert thread.reply_count == 2
 
@@ -132,7 +134,7 @@ def test_people_cannot_react_to_their_own_posts():
     post = thread.posts.get()
     post.thread.community = thread.community
     with pytest.raises(PermissionDenied):
-        services.reaction_toggle(actor=thread.author, post=post, kind="helpful")
+        post_services.reaction_toggle(actor=thread.author, post=post, kind="helpful")
 
 
 def test_reacting_twice_takes_the_reaction_back():
@@ -140,16 +142,16 @@ def test_reacting_twice_takes_the_reaction_back():
     post = thread.posts.get()
     post.thread.community = thread.community
     reader = MembershipFactory(community=thread.community).user
-    assert services.reaction_toggle(actor=reader, post=post, kind="thanks") is True
-    assert services.reaction_toggle(actor=reader, post=post, kind="thanks") is False
+    assert post_services.reaction_toggle(actor=reader, post=post, kind="thanks") is True
+    assert post_services.reaction_toggle(actor=reader, post=post, kind="thanks") is False
 
 
 def test_authors_watch_their_threads_and_can_stop():
     thread = make_thread()
     assert Watch.objects.filter(user=thread.author, thread=thread).exists()
-    assert services.watch_toggle(actor=thread.author, thread=thread) is False
+    assert post_services.watch_toggle(actor=thread.author, thread=thread) is False
     category = thread.category
-    assert services.watch_toggle(actor=thread.author, category=category) is True
+    assert post_services.watch_toggle(actor=thread.author, category=category) is True
 
 
 def test_a_thread_cannot_be_started_in_another_communitys_category():
@@ -163,7 +165,7 @@ def test_the_question_itself_cannot_be_marked_as_its_answer():
     thread = make_thread(replies=1)
     first = thread.posts.order_by("created_at", "pk").first()
     with pytest.raises(ValidationError):
-        services.answer_mark(actor=thread.author, thread=thread, post=first)
+        post_services.answer_mark(actor=thread.author, thread=thread, post=first)
 
 
 def test_the_data_migration_gives_existing_communities_their_default_categories():
@@ -189,7 +191,7 @@ def test_rejecting_the_opening_post_of_a_held_thread_removes_the_thread():
     facilitator = MembershipFactory(community=community, role="facilitator").user
     post = thread.posts.get()
     post.thread.community = community
-    services.post_reject(actor=facilitator, post=post, reason="Advert")
+    post_services.post_reject(actor=facilitator, post=post, reason="Advert")
     assert not Thread.objects.filter(pk=thread.pk).exists()
 
 
@@ -197,11 +199,11 @@ def test_a_posting_ban_also_stops_reactions():
     thread = make_thread()
     member = MembershipFactory(community=thread.community).user
     owner = MembershipFactory(community=thread.community, role="owner").user
-    services.posting_ban_create(actor=owner, community=thread.community, user=member)
+    community_services.posting_ban_create(actor=owner, community=thread.community, user=member)
     post = thread.posts.get()
     post.thread.community = thread.community
     with pytest.raises(PermissionDenied):
-        services.reaction_toggle(actor=member, post=post, kind="thanks")
+        post_services.reaction_toggle(actor=member, post=post, kind="thanks")
 
 
 def test_the_reply_count_ignores_the_opening_post_even_when_it_is_hidden_or_deleted():
@@ -209,14 +211,14 @@ def test_the_reply_count_ignores_the_opening_post_even_when_it_is_hidden_or_dele
     facilitator = MembershipFactory(community=thread.community, role="facilitator").user
     opening = thread.posts.order_by("created_at", "pk").first()
     opening.thread = thread
-    services.post_hide(actor=facilitator, post=opening, reason="Personal data")
+    post_services.post_hide(actor=facilitator, post=opening, reason="Personal data")
     thread.refresh_from_db()
     assert thread.reply_count == 2
-    services.post_restore(actor=facilitator, post=opening)
-    services.post_delete(actor=thread.author, post=opening)
+    post_services.post_restore(actor=facilitator, post=opening)
+    post_services.post_delete(actor=thread.author, post=opening)
     thread.refresh_from_db()
     assert thread.reply_count == 2
-    services.post_reply(
+    post_services.post_reply(
         actor=MembershipFactory(community=thread.community).user, thread=thread, body="Me too"
     )
     thread.refresh_from_db()
@@ -230,7 +232,7 @@ def test_hiding_deleting_and_restoring_lock_the_thread_row_before_recounting(mon
     reply = thread.posts.order_by("created_at", "pk").last()
     reply.thread = thread
     if action == "restore":
-        services.post_hide(actor=facilitator, post=reply, reason="Rude")
+        post_services.post_hide(actor=facilitator, post=reply, reason="Rude")
     locks_taken_at = []
     original = QuerySet.select_for_update
 
@@ -242,11 +244,11 @@ def test_hiding_deleting_and_restoring_lock_the_thread_row_before_recounting(mon
     monkeypatch.setattr(QuerySet, "select_for_update", spy)
     with CaptureQueriesContext(connection) as queries:
         if action == "hide":
-            services.post_hide(actor=facilitator, post=reply, reason="Rude")
+            post_services.post_hide(actor=facilitator, post=reply, reason="Rude")
         elif action == "delete":
-            services.post_delete(actor=reply.author, post=reply)
+            post_services.post_delete(actor=reply.author, post=reply)
         else:
-            services.post_restore(actor=facilitator, post=reply)
+            post_services.post_restore(actor=facilitator, post=reply)
     post_written_at = next(
         index
         for index, query in enumerate(queries.captured_queries)

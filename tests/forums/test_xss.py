@@ -17,7 +17,8 @@ from django.utils.html import escape
 
 from communities.models import Role
 from copsite.markup import plain_excerpt, render_markdown
-from forums import services
+from forums.services import posts as post_services
+from forums.services import threads as thread_services
 from tests.factories import CategoryFactory, CommunityFactory, MembershipFactory, UserFactory
 from tests.html_safety import CORPUS, assert_safe, executable_markup, normalise, parse, url_scheme
 
@@ -121,7 +122,7 @@ def _hostile_forum(text: str):
     MembershipFactory(community=community, user=author, role=Role.OWNER)
     MembershipFactory(community=community, user=replier)
     MembershipFactory(community=community, user=reader)
-    thread = services.thread_create(
+    thread = thread_services.thread_create(
         actor=author,
         community=community,
         category=category,
@@ -130,10 +131,10 @@ def _hostile_forum(text: str):
         tags=[text[:100]],
     )
     first_post = thread.posts.get()
-    reply = services.post_reply(actor=replier, thread=thread, body=text)
-    services.answer_mark(actor=author, thread=thread, post=reply)
-    services.reaction_toggle(actor=replier, post=first_post, kind="helpful")
-    services.bookmark_toggle(actor=reader, post=first_post)
+    reply = post_services.post_reply(actor=replier, thread=thread, body=text)
+    post_services.answer_mark(actor=author, thread=thread, post=reply)
+    post_services.reaction_toggle(actor=replier, post=first_post, kind="helpful")
+    post_services.bookmark_toggle(actor=reader, post=first_post)
     return community, category, thread, first_post, reply, author, reader
 
 
@@ -213,8 +214,8 @@ def test_the_mention_search_answers_json_that_no_browser_renders(client, payload
 def test_no_facilitator_page_runs_what_people_typed(client, payload):
     community, category, thread, first_post, reply, author, reader = _hostile_forum(payload.text)
     slug = community.slug
-    services.flag_create(actor=reader, post=first_post, reason="spam", note=payload.text[:500])
-    services.post_edit(actor=author, post=first_post, body=f"{payload.text} (edited)")
+    post_services.flag_create(actor=reader, post=first_post, reason="spam", note=payload.text[:500])
+    post_services.post_edit(actor=author, post=first_post, body=f"{payload.text} (edited)")
     pages = {
         "review queue": reverse("forums:review", args=[slug]),
         "forum settings": reverse("forums:forum-settings", args=[slug]),

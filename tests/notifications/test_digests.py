@@ -10,8 +10,8 @@ from django.core import mail
 from django.utils import timezone
 
 from communities.models import Membership, Visibility
-from forums import services as forum_services
 from forums.models import Watch
+from forums.services import posts as forum_posts
 from notifications import digests
 from notifications.models import (
     CommunityEmailSetting,
@@ -50,8 +50,8 @@ def forum(django_capture_on_commit_callbacks):
         helpful, answer = thread.posts.order_by("created_at")[1:]
         for _ in range(2):
             reactor = MembershipFactory(community=community).user
-            forum_services.reaction_toggle(actor=reactor, post=helpful, kind="helpful")
-        forum_services.answer_mark(actor=thread.author, thread=thread, post=answer)
+            forum_posts.reaction_toggle(actor=reactor, post=helpful, kind="helpful")
+        forum_posts.answer_mark(actor=thread.author, thread=thread, post=answer)
     mail.outbox.clear()
     return community, reader, thread, answer
 
@@ -382,7 +382,7 @@ def test_for_you_lists_notifications_kept_for_the_digest_and_drops_what_cannot_b
     with django_capture_on_commit_callbacks(execute=True):
         for thread in (seen, hidden):
             replier = MembershipFactory(community=thread.community).user
-            forum_services.post_reply(actor=replier, thread=thread, body=LONG_BODY)
+            forum_posts.post_reply(actor=replier, thread=thread, body=LONG_BODY)
     assert Notification.objects.filter(recipient=reader, kind="watched").count() == 2
     # "watching" is a daily-digest preference by default: nothing was e-mailed straight away
     assert not [m for m in mail.outbox if m.to == [reader.email]]
@@ -419,7 +419,7 @@ def test_notifications_sent_straight_away_are_not_repeated_in_the_digest(
         make_thread(community, author=reader, title="My question", replies=0)
         thread = community.threads.get()
         replier = MembershipFactory(community=community).user
-        forum_services.post_reply(actor=replier, thread=thread, body="An answer")
+        forum_posts.post_reply(actor=replier, thread=thread, body="An answer")
     assert [m.to for m in mail.outbox] == [[reader.email]]  # the reply, straight away
     mail.outbox.clear()
     _send([reader])
@@ -438,11 +438,11 @@ def _busy_community_with_readers(count: int, django_capture_on_commit_callbacks)
     thread = make_thread(community, title="Busy", body=LONG_BODY, replies=2)
     helpful, answer = thread.posts.order_by("created_at")[1:]
     with django_capture_on_commit_callbacks(execute=True):
-        forum_services.reaction_toggle(actor=reactor, post=helpful, kind="thanks")
-        forum_services.answer_mark(actor=thread.author, thread=thread, post=answer)
+        forum_posts.reaction_toggle(actor=reactor, post=helpful, kind="thanks")
+        forum_posts.answer_mark(actor=thread.author, thread=thread, post=answer)
         for reader in readers:
             Watch.objects.create(user=reader, thread=thread)
-        forum_services.post_reply(actor=reactor, thread=thread, body="Try this")
+        forum_posts.post_reply(actor=reactor, thread=thread, body="Try this")
     return readers
 
 
@@ -470,9 +470,9 @@ def test_facilitators_find_join_requests_and_reported_posts_for_them(
     thread = make_thread(community, author=facilitator, title="Local plans")
     requester = UserFactory(display_name="Rhys Evans")
     with django_capture_on_commit_callbacks(execute=True):
-        reply = forum_services.post_reply(actor=member, thread=thread, body="Buy my stuff")
+        reply = forum_posts.post_reply(actor=member, thread=thread, body="Buy my stuff")
         reporter = MembershipFactory(community=community).user
-        forum_services.flag_create(actor=reporter, post=reply, reason="spam")
+        forum_posts.flag_create(actor=reporter, post=reply, reason="spam")
         notify(
             recipient_ids={facilitator.pk},
             kind=Notification.Kind.JOIN_REQUEST,

@@ -17,8 +17,8 @@ from django.utils.html import escape
 
 from communities.models import Membership, MembershipRequest, RequestStatus, Role, Visibility
 from communities.permissions import forget_access
-from forums import services as forum_services
 from forums.models import Flag, Post, Thread
+from forums.services import threads as forum_threads
 from notifications import facilitation, services, unsubscribe
 from notifications import facilitation_emails as _emails  # noqa: F401  (registers the kinds)
 from notifications.facilitation_tasks import send_facilitator_nudges
@@ -157,7 +157,7 @@ def test_a_community_with_a_recent_post_a_scheduled_thread_or_a_young_age_is_not
     thread = age_thread(make_thread(place.community, author=author), days=13)
     assert nudges(place).quiet_since is None
     age_thread(thread, days=20)
-    forum_services.thread_create(
+    forum_threads.thread_create(
         actor=place.facilitator,
         community=place.community,
         category=thread.category,
@@ -278,7 +278,7 @@ def test_welcome_posts_once_on_a_double_submit_and_notifies_the_welcomed(
 
 
 def test_welcome_replies_in_the_pinned_welcome_thread_when_there_is_one(client, place):
-    welcome_thread = forum_services.thread_create(
+    welcome_thread = forum_threads.thread_create(
         actor=place.facilitator,
         community=place.community,
         category=place.community.categories.first(),
@@ -286,7 +286,7 @@ def test_welcome_replies_in_the_pinned_welcome_thread_when_there_is_one(client, 
         body="Say hello.",
         as_team=True,
     )
-    forum_services.thread_set_state(actor=place.facilitator, thread=welcome_thread, is_pinned=True)
+    forum_threads.thread_set_state(actor=place.facilitator, thread=welcome_thread, is_pinned=True)
     newcomer = MembershipFactory(community=place.community).user
     client.force_login(place.facilitator)
     assert _welcome(client, place.community, [newcomer.pk]).status_code == 302

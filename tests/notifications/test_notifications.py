@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from communities.models import Membership
 from communities.services import membership_request_approve, membership_request_create
-from forums import services as forum_services
 from forums.models import Watch
+from forums.services import posts as forum_posts
 from notifications import events, unsubscribe
 from notifications.maintenance import notifications_prune
 from notifications.models import (
@@ -34,7 +34,7 @@ Kind = Notification.Kind
 
 def reply(thread, body="A reply", author=None):
     author = author or MembershipFactory(community=thread.community).user
-    return forum_services.post_reply(actor=author, thread=thread, body=body)
+    return forum_posts.post_reply(actor=author, thread=thread, body=body)
 
 
 def test_a_reply_tells_the_thread_author_and_emails_them_straight_away(run_after_commit):
@@ -92,7 +92,7 @@ def test_reactions_are_folded_into_one_notification(run_after_commit):
     for _ in range(3):
         reactor = MembershipFactory(community=thread.community).user
         run_after_commit(
-            lambda r=reactor: forum_services.reaction_toggle(actor=r, post=post, kind="helpful")
+            lambda r=reactor: forum_posts.reaction_toggle(actor=r, post=post, kind="helpful")
         )
     notification = Notification.objects.get(recipient=thread.author, kind=Kind.REACTION)
     assert notification.actor_count == 3
@@ -102,7 +102,7 @@ def test_an_accepted_answer_tells_the_replier(run_after_commit):
     thread = make_thread(replies=1)
     answer = thread.posts.order_by("created_at", "pk").last()
     run_after_commit(
-        lambda: forum_services.answer_mark(actor=thread.author, thread=thread, post=answer)
+        lambda: forum_posts.answer_mark(actor=thread.author, thread=thread, post=answer)
     )
     assert Notification.objects.filter(recipient=answer.author, kind=Kind.ANSWER).exists()
 
@@ -220,7 +220,7 @@ def test_facilitators_hear_about_reports(run_after_commit):
     post = thread.posts.get()
     post.thread.community = thread.community
     reporter = MembershipFactory(community=thread.community).user
-    run_after_commit(lambda: forum_services.flag_create(actor=reporter, post=post, reason="spam"))
+    run_after_commit(lambda: forum_posts.flag_create(actor=reporter, post=post, reason="spam"))
     notification = Notification.objects.get(recipient=facilitator)
     assert notification.kind == Kind.FLAG and "/reports/" in notification.url
 
