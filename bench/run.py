@@ -367,8 +367,8 @@ def plan_blog_pages(user, communities, requests: int, rng: random.Random) -> lis
     from django.urls import reverse
 
     from blogs.models import BlogPostPage, BlogPostTag
-    from blogs.models.pages import site_relative_url
     from blogs.tree import blog_path
+    from community_pages.models import site_relative_url
 
     posts = BlogPostPage.objects.readable_by(user).filter(community__in=communities)
     blogs = sorted(set(posts.values_list("community__slug", flat=True)))

@@ -38,6 +38,7 @@ from wagtail.models import (
 
 from communities import permissions as community_permissions
 from communities.models import MODERATOR_ROLES, Community, Membership
+from community_pages.collections import community_collection
 
 from .models import BlogIndexPage, BlogSettings
 from .tree import blog_pages_ensure
@@ -97,16 +98,6 @@ def _set_collection_permissions(group: Group, collection: Collection, actions) -
         ]
     )
     GroupCollectionPermission.objects.filter(group=group).exclude(collection=collection).delete()
-
-
-def community_collection(community: Community) -> Collection:
-    """The community's collection (communities made by staff tools may not have one yet)."""
-    if community.collection_id:
-        return community.collection
-    collection = Collection.get_first_root_node().add_child(name=community.name[:255])
-    Community.objects.filter(pk=community.pk).update(collection=collection)
-    community.collection = collection
-    return collection
 
 
 def _group(name: str) -> Group:

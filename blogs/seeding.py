@@ -40,7 +40,7 @@ from django.utils.text import slugify
 from wagtail.models import Page
 
 from communities.models import Community, Membership
-from forums.seeding import GENERIC_TOPIC, TOPIC_WORDS, Topic
+from copsite.demo_words import GENERIC_TOPIC, TOPIC_WORDS, Topic
 
 from .access import blog_access_refresh
 from .models import BlogComment, BlogIndexPage, BlogPostPage, BlogPostTag

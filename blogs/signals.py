@@ -1,31 +1,15 @@
-"""Keeping the page tree and the Wagtail groups in step with communities and memberships.
-Database work only: no network, no mail."""
+"""Keeping the blogs' Wagtail groups in step with memberships, bans and people. (The page tree
+follows communities through community_pages.signals.) Database work only: no network, no mail."""
 
 from allauth.account.models import EmailAddress
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import User
-from communities.models import Ban, Community, Membership
+from communities.models import Ban, Membership, PostingBan
 
-from . import access, tree
-
-
-@receiver(post_save, sender=Community, dispatch_uid="blogs-community-pages")
-def community_saved(sender, instance: Community, created: bool, raw: bool = False, **kwargs):
-    """New communities get their blog; renamed ones keep their pages' address and title."""
-    if raw:
-        return
-    if created:
-        tree.blog_pages_ensure(instance)
-    else:
-        tree.community_pages_rename(instance)
-
-
-@receiver(pre_delete, sender=Community, dispatch_uid="blogs-community-pages-delete")
-def community_deleted(sender, instance: Community, **kwargs):
-    tree.community_pages_delete(instance)
+from . import access
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="blogs-membership-saved")
@@ -37,7 +21,7 @@ def membership_changed(sender, instance: Membership, raw: bool = False, **kwargs
 
 
 @receiver(post_save, sender=Ban, dispatch_uid="blogs-ban-saved")
-@receiver(post_save, sender="forums.PostingBan", dispatch_uid="blogs-posting-ban-saved")
+@receiver(post_save, sender=PostingBan, dispatch_uid="blogs-posting-ban-saved")
 def ban_saved(sender, instance, raw: bool = False, **kwargs):
     """Members banned, or stopped posting, leave the blog's writers' group."""
     if not raw:

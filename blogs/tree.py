@@ -1,47 +1,26 @@
-"""Making, renaming and removing a community's pages in the Wagtail page tree.
-
-Every community has a `CommunityPage` (slug = the community's slug) under the one
-`CommunitiesIndexPage` (slug "c", under the site's home page), and a `BlogIndexPage` (slug
-"blog") under that, so Wagtail serves the blog at /c/<slug>/blog/. New communities get theirs
-from a post_save signal, existing ones from the data migration, bulk-seeded ones from
-`blogs.seeding`. Only database work: no network, no mail.
+"""Making a community's blog page: a `BlogIndexPage` (slug "blog") under the community's page
+(community_pages.tree), so Wagtail serves the blog at /c/<slug>/blog/. Registered as the
+community's "blog" section page (blogs.apps), so new communities get theirs with their page;
+existing ones got theirs from the data migration, bulk-seeded ones from `community_pages.seeding`.
+Only database work: no network, no mail.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from wagtail.models import Page, Site
-
 from communities.models import Community
+from community_pages.tree import community_page_ensure, section_path
 
-from .models import BlogIndexPage, CommunitiesIndexPage, CommunityPage
+from .models import BlogIndexPage
 
-COMMUNITIES_SLUG = "c"
 BLOG_SLUG = "blog"
 BLOG_TITLE = "Blog"
 
 
-def site_root() -> Page:
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None:
-        raise RuntimeError("There is no default Wagtail site: run the migrations first.")
-    return site.root_page
-
-
-def communities_index() -> CommunitiesIndexPage:
-    """The /c/ page, made under the site's home page the first time it is needed."""
-    existing = CommunitiesIndexPage.objects.first()
-    if existing is not None:
-        return existing
-    return site_root().add_child(
-        instance=CommunitiesIndexPage(title="Communities", slug=COMMUNITIES_SLUG, live=True)
-    )
-
-
 def blog_path(community_slug: str) -> str:
     """The address of the blog of the community with this slug (the tree keeps it there)."""
-    return f"/{COMMUNITIES_SLUG}/{community_slug}/{BLOG_SLUG}/"
+    return section_path(community_slug, BLOG_SLUG)
 
 
 def blog_url(community: Community) -> str:
@@ -50,42 +29,10 @@ def blog_url(community: Community) -> str:
 
 @transaction.atomic
 def blog_pages_ensure(community: Community) -> BlogIndexPage:
-    """The community's blog, with its container page, made if missing. Safe to repeat."""
+    """The community's blog, with the community's page, made if missing. Safe to repeat."""
     index = BlogIndexPage.objects.filter(community=community).first()
     if index is not None:
         return index
-    container = CommunityPage.objects.filter(community=community).first()
-    if container is None:
-        container = communities_index().add_child(
-            instance=CommunityPage(
-                title=community.name, slug=community.slug, community=community, live=True
-            )
-        )
-    return container.add_child(
+    return community_page_ensure(community).add_child(
         instance=BlogIndexPage(title=BLOG_TITLE, slug=BLOG_SLUG, community=community, live=True)
     )
-
-
-@transaction.atomic
-def community_pages_rename(community: Community) -> bool:
-    """Keep the container's slug and title in step with the community's web address and name.
-
-    Wagtail rewrites the url_path of every page below when the slug changes, so the blog and
-    its posts move to the new address. Returns whether anything changed.
-    """
-    container = CommunityPage.objects.filter(community=community).first()
-    if container is None or (
-        container.slug == community.slug and container.title == community.name
-    ):
-        return False
-    container.slug = community.slug
-    container.title = container.draft_title = community.name
-    container.save()
-    return True
-
-
-@transaction.atomic
-def community_pages_delete(community: Community) -> None:
-    """Remove the community's pages with the tree kept consistent (before the community goes)."""
-    for container in CommunityPage.objects.filter(community=community):
-        container.delete()

@@ -20,7 +20,6 @@ from django.utils.text import slugify
 from accounts.models import User
 
 from .models import Community, Membership, MembershipRequest, Role, Visibility
-from .services import _community_collection
 
 FIRST_NAMES = (
     "Aisha", "Ben", "Catrin", "Dev", "Eilidh", "Femi", "Gareth", "Hana", "Imran", "Jess",
@@ -118,7 +117,6 @@ def seed_communities(
                 visibility=visibility,
                 allowed_email_domains="*.gov.uk" if visibility == Visibility.RESTRICTED else "",
                 last_activity_at=now - timedelta(hours=rng.randint(0, 24 * 60)),
-                collection=_community_collection(name),
             )
         )
     Community.objects.bulk_create(communities)

@@ -9,7 +9,8 @@ communities, so every admin URL naming a page (to edit, preview, explore, choose
 For everyone but superusers, two more kinds of admin screens are 404:
 
 - page bulk actions, unless every page they name or would take in is one the person may explore
-  (the policy's `explorable_instances`, which leaves out blogs.page_permissions.hidden_pages).
+  (the policy's `explorable_instances`, which leaves out
+  community_pages.page_permissions.hidden_pages).
   They take page ids from the query string (`?id=3&id=4`, `?id=all&childOf=5`, `&q=word`) and
   list the titles of every page named, even pages the person cannot act on. Image and document
   bulk actions likewise, unless every image or document named is in a collection (a community's)
@@ -147,7 +148,7 @@ def _check_page_bulk_action(request, user) -> None:
 
 
 class PreviewFrameMiddleware:
-    """Lets the Wagtail editor show its live preview of a post beside the form.
+    """Lets the Wagtail editor show its live preview of a page beside the form.
 
     The preview panel is a same-origin frame. Wagtail marks its preview responses
     `X-Frame-Options: SAMEORIGIN`; the site's Content-Security-Policy says

@@ -11,7 +11,7 @@ from django.db import migrations, models
 import wagtail.contrib.routable_page.models
 import wagtail.fields
 
-import blogs.models.pages
+import community_pages.models
 
 
 class Migration(migrations.Migration):
@@ -84,8 +84,8 @@ class Migration(migrations.Migration):
                 "verbose_name": "blog",
             },
             bases=(
-                blogs.models.pages.CommunityWorkflowMixin,
-                blogs.models.pages.CommunityAccessMixin,
+                community_pages.models.CommunityWorkflowMixin,
+                community_pages.models.CommunityAccessMixin,
                 wagtail.contrib.routable_page.models.RoutablePageMixin,
                 "wagtailcore.page",
             ),
@@ -252,8 +252,8 @@ class Migration(migrations.Migration):
                 "verbose_name": "blog post",
             },
             bases=(
-                blogs.models.pages.CommunityWorkflowMixin,
-                blogs.models.pages.CommunityAccessMixin,
+                community_pages.models.CommunityWorkflowMixin,
+                community_pages.models.CommunityAccessMixin,
                 "wagtailcore.page",
             ),
         ),
@@ -387,7 +387,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "community",
             },
-            bases=(blogs.models.pages.CommunityAccessMixin, "wagtailcore.page"),
+            bases=(community_pages.models.CommunityAccessMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
             name="BlogComment",

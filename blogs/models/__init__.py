@@ -9,8 +9,6 @@ from .pages import (
     BlogPostPage,
     BlogPostQuerySet,
     BlogPostTag,
-    CommunitiesIndexPage,
-    CommunityPage,
 )
 
 __all__ = [
@@ -21,6 +19,4 @@ __all__ = [
     "BlogPostQuerySet",
     "BlogPostTag",
     "BlogSettings",
-    "CommunitiesIndexPage",
-    "CommunityPage",
 ]

@@ -1,16 +1,13 @@
-"""The page tree the blogs live in, and the posts.
+"""The blog's pages, a section under each community's page (community_pages.models):
 
-    HomePage (the site root, /)
-      CommunitiesIndexPage  slug "c"            /c/  (redirects to the directory)
-        CommunityPage       the community's slug /c/<slug>/  (Django serves the community home)
-          BlogIndexPage     slug "blog"          /c/<slug>/blog/
-            BlogPostPage    the post's slug      /c/<slug>/blog/<post>/
+    CommunityPage       the community's slug /c/<slug>/
+      BlogIndexPage     slug "blog"          /c/<slug>/blog/
+        BlogPostPage    the post's slug      /c/<slug>/blog/<post>/
 
-Django's own `/c/<slug>/...` URLs (community home, forum) are matched before Wagtail's
-catch-all, so `/c/<slug>/blog/...` reaches Wagtail. The container, index and posts point at
-their community with a foreign key and ask `communities.permissions` on every serve and preview
-(`CommunityAccessMixin`), so a private community's pages are 404 to outsiders and a restricted
-one's are 403, as everywhere else. The pages are made and renamed by `blogs.tree`.
+The index and posts point at their community with a foreign key and ask
+`communities.permissions` on every serve and preview (`CommunityAccessMixin`), so a private
+community's pages are 404 to outsiders and a restricted one's are 403, as everywhere else. The
+blog's page is made by `blogs.tree`, registered as the community's "blog" section.
 """
 
 from __future__ import annotations
@@ -29,7 +26,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
 from django.utils.html import strip_tags
 
 from wagtail.admin.panels import FieldPanel
@@ -41,6 +37,7 @@ from wagtail.search import index
 
 from communities import permissions as community_permissions
 from communities.models import Community
+from community_pages.models import CommunityAccessMixin, CommunityWorkflowMixin
 
 from ..admin_forms import BlogPostPageForm
 from ..blocks import PICTURE_FROM_ELSEWHERE, BodyBlock, pictures_from_elsewhere
@@ -57,114 +54,20 @@ def reading_minutes(text: str) -> int:
     return max(1, math.ceil(len(_WORD.findall(text)) / WORDS_PER_MINUTE))
 
 
-def site_relative_url(url_path: str) -> str:
-    """The page's address on the default site: its url_path without the site root's segment
-    ("/home/c/x/blog/" → "/c/x/blog/"), computed without a query."""
-    return "/" + url_path.split("/", 2)[2]
+class BlogWorkflowMixin(CommunityWorkflowMixin):
+    """Blog pages go through the community's blog moderation workflow when facilitators have
+    switched it on (blogs.access), and through none otherwise."""
 
-
-class CommunityAccessMixin:
-    """Every serve and preview asks the access module about the page's community."""
-
-    def get_community(self) -> Community:
-        return self.community
-
-    def check_access(self, request) -> None:
-        community_permissions.require_visible(request.user, self.get_community(), "page")
-
-    def serve(self, request, *args, **kwargs):
-        self.check_access(request)
-        return super().serve(request, *args, **kwargs)
-
-    def serve_preview(self, request, mode_name):
-        self.check_access(request)
-        return super().serve_preview(request, mode_name)
-
-    def get_absolute_url(self) -> str:
-        return site_relative_url(self.url_path)
-
-
-class CommunityWorkflowMixin:
-    """Blog pages use their community's moderation workflow or none at all.
-
-    Wagtail would otherwise fall back to the nearest ancestor's workflow (Wagtail assigns a
-    site-wide "Moderators approval" workflow to the root page), sending posts to people who
-    are not the community's facilitators.
-    """
-
-    def get_workflow(self):
+    def section_workflow(self):
         from ..access import community_workflow
 
         return community_workflow(self.get_community())
-
-    @property
-    def has_workflow(self) -> bool:
-        return self.get_workflow() is not None
-
-
-# --- The containers ----------------------------------------------------------------------------
-
-
-class CommunitiesIndexPage(Page):
-    """/c/: holds one CommunityPage per community. Its address shows the directory."""
-
-    parent_page_types = ["pages.HomePage"]
-    subpage_types = ["blogs.CommunityPage"]
-    is_creatable = False
-    max_count = 1
-
-    class Meta:
-        verbose_name = "communities index"
-
-    def serve(self, request, *args, **kwargs):
-        return HttpResponseRedirect("/communities/")
-
-    def serve_preview(self, request, mode_name):
-        return self.serve(request)
-
-
-class CommunityPage(CommunityAccessMixin, Page):
-    """/c/<slug>/ in the page tree: holds the community's sections (the blog; later the wiki).
-
-    Its slug and title follow the community's (blogs.tree.community_pages_rename). Django
-    serves the community's home at this address, so this page is never served there; if it is
-    reached another way it sends readers to the community's home.
-    """
-
-    # SET_NULL, not CASCADE (which would corrupt Wagtail's tree): a community's pages are
-    # removed through the tree before it goes (blogs.signals.community_deleted).
-    community = models.OneToOneField(
-        Community,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="community_page",
-        editable=False,
-    )
-
-    parent_page_types = ["blogs.CommunitiesIndexPage"]
-    subpage_types = ["blogs.BlogIndexPage"]
-    is_creatable = False
-
-    class Meta:
-        verbose_name = "community"
-
-    def serve(self, request, *args, **kwargs):
-        self.check_access(request)
-        return HttpResponseRedirect(self.community.get_absolute_url())
-
-    def serve_preview(self, request, mode_name):
-        return self.serve(request)
-
-    def permissions_for_user(self, user):
-        from ..page_permissions import ContainerPermissionTester
-
-        return ContainerPermissionTester(user, self)
 
 
 # --- The blog -----------------------------------------------------------------------------------
 
 
-class BlogIndexPage(CommunityWorkflowMixin, CommunityAccessMixin, RoutablePageMixin, Page):
+class BlogIndexPage(BlogWorkflowMixin, CommunityAccessMixin, RoutablePageMixin, Page):
     """A community's blog: its posts, newest first, ten to a page, and a page per tag."""
 
     community = models.OneToOneField(
@@ -178,7 +81,7 @@ class BlogIndexPage(CommunityWorkflowMixin, CommunityAccessMixin, RoutablePageMi
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     promote_panels: list = []
-    parent_page_types = ["blogs.CommunityPage"]
+    parent_page_types = ["community_pages.CommunityPage"]
     subpage_types = ["blogs.BlogPostPage"]
     is_creatable = False
     template = "blogs/index/index.html"
@@ -268,7 +171,7 @@ def _co_authored_post_ids(person):
 BlogPostManager = PageManager.from_queryset(BlogPostQuerySet)
 
 
-class BlogPostPage(CommunityWorkflowMixin, CommunityAccessMixin, Page):
+class BlogPostPage(BlogWorkflowMixin, CommunityAccessMixin, Page):
     community = models.ForeignKey(
         Community, null=True, on_delete=models.SET_NULL, related_name="blog_posts", editable=False
     )
@@ -326,6 +229,7 @@ class BlogPostPage(CommunityWorkflowMixin, CommunityAccessMixin, Page):
         index.FilterField("community"),
     ]
     base_form_class = BlogPostPageForm
+    drafts_private_to_owner = True  # members write posts; their drafts are theirs
     parent_page_types = ["blogs.BlogIndexPage"]
     subpage_types: list = []
     template = "blogs/post/index.html"

@@ -40,6 +40,7 @@ SITE_ID = 1
 INSTALLED_APPS = [
     "accounts",
     "communities",
+    "community_pages",
     "forums",
     "blogs",
     "notifications",
@@ -412,8 +413,8 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # the editor's preview panel (a same-origin frame) may show previews.
 MIDDLEWARE = [
     *MIDDLEWARE,
-    "blogs.middleware.HiddenCommunityAdminPagesMiddleware",
-    "blogs.middleware.PreviewFrameMiddleware",
+    "community_pages.middleware.HiddenCommunityAdminPagesMiddleware",
+    "community_pages.middleware.PreviewFrameMiddleware",
 ]
 
 # --- Digests ------------------------------------------------------------------------------------

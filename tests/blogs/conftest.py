@@ -16,8 +16,8 @@ from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
 from blogs import services
-from blogs.access import community_collection
 from blogs.models import BlogIndexPage, BlogPostPage
+from community_pages.collections import community_collection
 from tests.factories import MembershipFactory
 
 

@@ -16,7 +16,6 @@ from blogs.models import BlogPostPage, BlogSettings
 from communities import permissions as community_permissions
 from communities import services as community_services
 from communities.models import Membership, Role, Visibility
-from forums import services as forum_services
 from tests.blogs.admin_helpers import add_url, edit_url, editor_data
 from tests.blogs.conftest import blog_of, make_post, make_writer
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
@@ -236,7 +235,7 @@ def test_a_member_stopped_from_posting_leaves_the_writers_group_and_is_told_why(
     community = CommunityFactory(slug="housing")
     facilitator = MembershipFactory(community=community, role=Role.FACILITATOR).user
     writer = make_writer(community)
-    forum_services.posting_ban_create(actor=facilitator, community=community, user=writer)
+    community_services.posting_ban_create(actor=facilitator, community=community, user=writer)
     assert not writer.groups.exists()
     client.force_login(writer)
     response = client.post(reverse("blogs:post-write", args=["housing"]))
@@ -382,7 +381,7 @@ def _image(community, title="A chart"):
 
     from PIL import Image
 
-    from blogs.access import community_collection
+    from community_pages.collections import community_collection
 
     out = BytesIO()
     Image.new("RGB", (40, 20), (10, 20, 30)).save(out, format="PNG")

@@ -14,11 +14,11 @@ from wagtail.blocks import StreamValue
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from blogs.access import community_collection
 from blogs.blocks import BodyBlock, PictureBlock, VideoBlock
 from blogs.models.pages import reading_minutes
 from blogs.video import parse_video_url
 from communities.models import Visibility
+from community_pages.collections import community_collection
 from tests.blogs.conftest import make_post
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 

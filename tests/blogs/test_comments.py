@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from blogs import permissions, services
 from blogs.models import BlogComment
+from communities import services as community_services
 from communities.models import Membership, Role, Visibility
 from communities.permissions import forget_access
-from forums import services as forum_services
 from notifications.models import Delivery, EmailSettings, Notification
 from notifications.targets import describe
 from tests.blogs.conftest import make_post
@@ -432,7 +432,7 @@ def test_an_author_removed_from_a_private_community_hears_nothing_of_its_comment
 def test_a_member_stopped_from_posting_cannot_comment_and_is_told_why(client, blog):
     """ "Stop a member posting" covers the whole community, not only its forum."""
     community, post, _, commenter, facilitator = blog
-    forum_services.posting_ban_create(actor=facilitator, community=community, user=commenter)
+    community_services.posting_ban_create(actor=facilitator, community=community, user=commenter)
     client.force_login(commenter)
     page = client.get(post.get_absolute_url()).content.decode()
     assert "A facilitator has stopped you posting in this community." in page
@@ -441,7 +441,7 @@ def test_a_member_stopped_from_posting_cannot_comment_and_is_told_why(client, bl
     assert response.status_code == 403
     assert "A facilitator has stopped you posting" in html and "Still here" in html
     assert not BlogComment.objects.exists()
-    forum_services.posting_ban_lift(actor=facilitator, community=community, user=commenter)
+    community_services.posting_ban_lift(actor=facilitator, community=community, user=commenter)
     assert _send(client, post, body="Back again", key="k2").status_code == 302
 
 

@@ -20,7 +20,6 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Collection
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from blogs.access import community_collection
 from blogs.blocks import (
     PICTURE_FROM_ELSEWHERE,
     BodyBlock,
@@ -29,6 +28,7 @@ from blogs.blocks import (
 )
 from blogs.models import BlogPostPage
 from communities.models import Visibility
+from community_pages.collections import community_collection
 from tests.blogs.admin_helpers import add_url, edit_url, editor_data
 from tests.blogs.conftest import blog_of, make_post, make_writer
 from tests.factories import CommunityFactory, UserFactory

@@ -13,9 +13,9 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Revision
 
-from blogs.access import community_collection
 from blogs.models import BlogPostPage
 from blogs.tasks import publish_scheduled_pages
+from community_pages.collections import community_collection
 from tests.blogs.conftest import make_post, make_writer
 from tests.factories import CommunityFactory
 

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from blogs.access import community_collection
 from communities.models import Visibility
+from community_pages.collections import community_collection
 from tests.conftest import make_cast
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,6 @@
-"""One rule for which pages the admin shows someone (blogs.page_permissions.visible_pages),
-used by the page permission policy and by the explorer and chooser hooks alike."""
+"""One rule for which pages the admin shows someone
+(community_pages.page_permissions.visible_pages), used by the page permission policy and by the
+explorer and chooser hooks alike."""
 
 import pytest
 
@@ -8,9 +9,9 @@ from django.contrib.auth.models import AnonymousUser
 from wagtail import hooks
 from wagtail.models import Page
 
-from blogs.page_permissions import visible_pages
-from blogs.wagtail_hooks import hide_other_communities
 from communities.models import Visibility
+from community_pages.page_permissions import visible_pages
+from community_pages.wagtail_hooks import hide_other_communities
 from tests.blogs.conftest import make_post
 from tests.factories import CommunityFactory, UserFactory
 
