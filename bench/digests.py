@@ -79,14 +79,15 @@ def seed_recent_activity(now: datetime) -> tuple[int, int]:
     from django.db.models import Count, F, Max
 
     from forums.models import Post, Reaction, Thread, Watch
-    from notifications.models import Event, Notification
+    from forums.notification_kinds import REACTION, WATCHED
+    from notifications.models import DomainEvent, Notification
 
     since = now - RECENT
     answers = Post.objects.filter(
         thread__answer=F("pk"), created_at__gt=since, status=Post.Status.VISIBLE
     ).values_list("pk", "thread_id", "created_at", "thread__author_id")
     events = [
-        Event(
+        DomainEvent(
             kind="forum.answer_accepted",
             key=f"forum-answer-{thread_id}-{post_id}",
             payload={"post_id": post_id, "actor_id": author_id},
@@ -95,7 +96,7 @@ def seed_recent_activity(now: datetime) -> tuple[int, int]:
         )
         for post_id, thread_id, created_at, author_id in answers
     ]
-    Event.objects.bulk_create(events, batch_size=2000, ignore_conflicts=True)
+    DomainEvent.objects.bulk_create(events, batch_size=2000, ignore_conflicts=True)
 
     shown = {"status": Post.Status.VISIBLE, "thread__status": Thread.Status.PUBLISHED}
     posts = {
@@ -115,7 +116,7 @@ def seed_recent_activity(now: datetime) -> tuple[int, int]:
         post = reacted_posts[row["post_id"]]
         notifications[(row["post__author_id"], "reaction", post.pk)] = Notification(
             recipient_id=row["post__author_id"],
-            kind=Notification.Kind.REACTION,
+            kind=REACTION,
             community_id=post.thread.community_id,
             actor_count=row["count"],
             target_type="forum.post",
@@ -135,7 +136,7 @@ def seed_recent_activity(now: datetime) -> tuple[int, int]:
             if user_id != post.author_id:
                 notifications[(user_id, "watched", post.pk)] = Notification(
                     recipient_id=user_id,
-                    kind=Notification.Kind.WATCHED,
+                    kind=WATCHED,
                     community_id=post.thread.community_id,
                     actor_id=post.author_id,
                     target_type="forum.post",

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db.models import Exists, OuterRef, Q
+
 from communities import permissions as community_permissions
-from communities.models import Community
+from community_pages.models import without_view_restrictions
 from copsite.markup import plain_excerpt
 from notifications.events import event_handler, event_record
-from notifications.models import Notification
 from notifications.notify import Target, notify
-from notifications.targets import TargetView, target_describer
+from notifications.targets import TargetView, target_describer, target_filter
 
 from .models import BlogComment, BlogPostPage
+from .notification_kinds import BLOG_COMMENT, REPLY
 
-Kind = Notification.Kind
 TARGET_TYPE = "blog.comment"
 EXCERPT_CHARACTERS = 260  # about 40 words
 
@@ -39,7 +40,7 @@ def _shown_comments():
     """Visible comments on published, public posts of a community's blog."""
     return BlogComment.objects.filter(
         status=BlogComment.Status.VISIBLE,
-        post__in=BlogPostPage.objects.live().public().values("pk"),
+        post__in=without_view_restrictions(BlogPostPage.objects.live()).values("pk"),
         post__community__isnull=False,
     )
 
@@ -77,13 +78,13 @@ def on_comment_published(payload: dict) -> None:
     target = _target(comment)
     notify(
         recipient_ids=authors & readers,
-        kind=Kind.BLOG_COMMENT,
+        kind=BLOG_COMMENT,
         target=target,
         actor_id=comment.author_id,
     )
     notify(
         recipient_ids=(replied_to & readers) - authors,
-        kind=Kind.REPLY,
+        kind=REPLY,
         target=target,
         actor_id=comment.author_id,
     )
@@ -130,8 +131,23 @@ def shown_comments_with_posts():
 def describe_comments(user, comment_ids: list[int]) -> dict[int, TargetView]:
     """Comments the reader may still see: visible, on a live public post, in a community
     whose content they may read now."""
-    readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
-    comments = shown_comments_with_posts().filter(
-        pk__in=comment_ids, post__community__in=readable.values("pk")
+    comments = community_permissions.filter_by_readable_community(
+        shown_comments_with_posts().filter(pk__in=comment_ids), user, "post__community"
     )
     return {comment.pk: comment_view(comment) for comment in comments}
+
+
+@target_filter(TARGET_TYPE)
+def readable_comment_notifications(user) -> Q:
+    """Notifications about visible comments on live posts in communities the person may read
+    now: `describe_comments`'s rule but for the posts' Wagtail view restrictions, which only
+    the describer checks (reading them costs a query, and this runs for every page's
+    header)."""
+    comments = BlogComment.objects.filter(
+        pk=OuterRef("target_id"), status=BlogComment.Status.VISIBLE, post__live=True
+    )
+    return Q(
+        Exists(
+            community_permissions.filter_by_readable_community(comments, user, "post__community")
+        )
+    )

@@ -1,6 +1,7 @@
 """Join requests in notifications: facilitators hear about new requests; requesters see the
 decision in their list (its e-mail is sent by communities.emails)."""
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from notifications.digests import (
@@ -10,14 +11,12 @@ from notifications.digests import (
     views_per_community,
 )
 from notifications.events import event_handler, event_record
-from notifications.models import Notification
 from notifications.notify import Target, notify
-from notifications.targets import TargetView, target_describer
+from notifications.targets import TargetView, target_describer, target_filter
 
 from . import permissions
 from .models import Community, MembershipRequest, RequestStatus
-
-Kind = Notification.Kind
+from .notification_kinds import JOIN_REQUEST, REQUEST_DECIDED
 
 
 def join_requested(request: MembershipRequest) -> None:
@@ -47,7 +46,7 @@ def on_join_requested(payload: dict) -> None:
         return
     notify(
         recipient_ids=permissions.moderator_ids(request.community),
-        kind=Kind.JOIN_REQUEST,
+        kind=JOIN_REQUEST,
         target=Target(
             type="community.join_queue",
             id=request.community_id,
@@ -66,7 +65,7 @@ def on_request_decided(payload: dict) -> None:
         return
     notify(
         recipient_ids={request.user_id},
-        kind=Kind.REQUEST_DECIDED,
+        kind=REQUEST_DECIDED,
         target=Target(
             type="community.request",
             id=request.pk,
@@ -91,6 +90,12 @@ def describe_join_queues(user, community_ids: list[int]) -> dict[int, TargetView
     """A community's waiting requests, for people who still facilitate it."""
     communities = permissions.communities_moderated_by(user).filter(pk__in=community_ids)
     return {c.pk: _join_queue_view(c) for c in communities}
+
+
+@target_filter("community.join_queue")
+def moderated_join_queue_notifications(user) -> Q:
+    """Notifications about the join queues of communities the person still facilitates."""
+    return Q(target_id__in=permissions.communities_moderated_by(user).values("pk"))
 
 
 @bulk_target_describer("community.join_queue")
@@ -121,3 +126,17 @@ def describe_requests(user, request_ids: list[int]) -> dict[int, TargetView]:
         for r in requests
         if permissions.can_know_exists(user, r.community)
     }
+
+
+@target_filter("community.request")
+def own_request_notifications(user) -> Q:
+    """Notifications about the person's own requests, to communities they may still know
+    exist (a declined request to a restricted community stays: it is listed)."""
+    listed = permissions.filter_listed_communities(Community.objects.all(), user)
+    return Q(
+        Exists(
+            MembershipRequest.objects.filter(
+                pk=OuterRef("target_id"), user=user, community__in=listed.values("pk")
+            )
+        )
+    )

@@ -14,12 +14,18 @@ def site_chrome(request) -> dict:
         if signed_in
         else [],
         "show_admin_link": signed_in and permissions.moderates_any_community(user),
-        "unread_notification_count": _unread_count(user) if signed_in else 0,
+        "unread_notification_count": _unread_count(request, user) if signed_in else 0,
     }
 
 
-def _unread_count(user) -> int:
-    """One indexed COUNT (notification_unread_idx); pruning keeps it small."""
+def _unread_count(request, user) -> int:
+    """Unread notifications the person may still open: one COUNT on notification_unread_idx
+    (pruning keeps it small), each row's target checked inside the query, so a person
+    removed from a community stops counting what they can no longer see. The notifications
+    page counts them with its own rows and leaves the answer on the request."""
+    known = getattr(request, "unread_notification_count", None)
+    if known is not None:
+        return known
     from notifications.models import Notification
 
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return Notification.objects.visible_to(user).filter(read_at__isnull=True).count()

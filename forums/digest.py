@@ -51,7 +51,7 @@ from notifications.digests import (
     register_digest_section,
     views_per_community,
 )
-from notifications.models import Event
+from notifications.models import DomainEvent
 from notifications.targets import TargetView
 
 from . import permissions
@@ -258,11 +258,11 @@ ANSWER_EVENT = "forum.answer_accepted"
 
 def accepted_answers(batch: DigestBatch) -> dict[int, list[DigestItem]]:
     """Replies accepted as the answer in the window (and still the answer), newest first."""
-    accepted = Event.objects.filter(
+    accepted = DomainEvent.objects.filter(
         kind=ANSWER_EVENT, processed_at__gt=batch.earliest, processed_at__lte=batch.until
     ).annotate(post_id=Cast(KeyTextTransform("post_id", "payload"), BigIntegerField()))
     # The event's key is `forum-answer-<thread id>-<post id>` (forums.notifications).
-    accepted_at = Event.objects.filter(
+    accepted_at = DomainEvent.objects.filter(
         kind=ANSWER_EVENT,
         key=Concat(
             Value("forum-answer-"),

@@ -6,21 +6,28 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from communities import permissions as community_permissions
-from communities.models import Community
 from copsite.markup import plain_excerpt
 from notifications.events import event_handler, event_record
-from notifications.models import Notification
 from notifications.notify import Target, notify
-from notifications.targets import TargetView, target_describer
+from notifications.targets import TargetView, target_describer, target_filter
 
 from .models import Flag, Mention, Post, Thread, Watch
+from .notification_kinds import (
+    ANSWER,
+    FLAG,
+    MENTION,
+    QUOTE,
+    REACTION,
+    REPLY,
+    THREAD_MERGED,
+    WATCHED,
+)
 
-Kind = Notification.Kind
 QUOTED_POST = re.compile(r"^>.*\]\(/c/[\w-]+/forum/p/(\d+)/\)", re.MULTILINE)
 EXCERPT_CHARACTERS = 260  # about 40 words
 
@@ -117,7 +124,7 @@ def _tell(post: Post, groups: list[tuple[str, set[int]]]) -> None:
         .filter(post=post, notified_at__isnull=True)
         .values_list("user_id", flat=True)
     )
-    groups = [(Kind.MENTION, mentioned), *groups]
+    groups = [(MENTION, mentioned), *groups]
     everyone = set().union(*(people for _, people in groups)) - {post.author_id}
     readers = community_permissions.user_ids_who_can_read(everyone, post.thread.community)
     target = _target(post)
@@ -147,7 +154,7 @@ def on_post_published(payload: dict) -> None:
         watchers |= set(
             Watch.objects.filter(category_id=thread.category_id).values_list("user_id", flat=True)
         )
-    _tell(post, [(Kind.REPLY, replied_to), (Kind.QUOTE, quoted), (Kind.WATCHED, watchers)])
+    _tell(post, [(REPLY, replied_to), (QUOTE, quoted), (WATCHED, watchers)])
 
 
 @event_handler("forum.mentions_added")
@@ -169,7 +176,7 @@ def on_answer_accepted(payload: dict) -> None:
     post = _shown_post(payload["post_id"])
     if post is None or post.thread.answer_id != post.pk:
         return
-    _notify_post_author(post, Kind.ANSWER, payload["actor_id"])
+    _notify_post_author(post, ANSWER, payload["actor_id"])
 
 
 @event_handler("forum.reaction_added")
@@ -177,7 +184,7 @@ def on_reaction_added(payload: dict) -> None:
     post = _shown_post(payload["post_id"])
     if post is None:
         return
-    _notify_post_author(post, Kind.REACTION, payload["actor_id"])
+    _notify_post_author(post, REACTION, payload["actor_id"])
 
 
 @event_handler("forum.thread_merged")
@@ -187,7 +194,7 @@ def on_thread_merged(payload: dict) -> None:
     post = _shown_post(payload["post_id"])
     if post is None or post.as_team or post.author_id != payload["author_id"]:
         return
-    _notify_post_author(post, Kind.THREAD_MERGED, payload["actor_id"])
+    _notify_post_author(post, THREAD_MERGED, payload["actor_id"])
 
 
 @event_handler("forum.flag_created")
@@ -209,7 +216,7 @@ def on_flag_created(payload: dict) -> None:
     )
     notify(
         recipient_ids=community_permissions.moderator_ids(thread.community),
-        kind=Kind.FLAG,
+        kind=FLAG,
         target=target,
         actor_id=flag.reporter_id,
     )
@@ -219,13 +226,21 @@ def on_flag_created(payload: dict) -> None:
 
 
 def _posts_readable_by(user, post_ids: list[int]) -> QuerySet:
-    readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
-    return Post.objects.select_related("thread__community").filter(
-        pk__in=post_ids,
-        status=Post.Status.VISIBLE,
-        thread__status=Thread.Status.PUBLISHED,
-        thread__community__in=readable,
-    )
+    return Post.objects.visible_to(user).select_related("thread__community").filter(pk__in=post_ids)
+
+
+@target_filter("forum.post")
+def readable_post_notifications(user) -> Q:
+    """Notifications about posts `describe_posts` would still show the person."""
+    return Q(Exists(Post.objects.visible_to(user).filter(pk=OuterRef("target_id"))))
+
+
+@target_filter("forum.review")
+def reviewable_post_notifications(user) -> Q:
+    """Notifications about reported posts in communities the person still facilitates, as
+    `describe_reported_posts` decides."""
+    moderated = community_permissions.communities_moderated_by(user)
+    return Q(Exists(Post.objects.filter(pk=OuterRef("target_id"), thread__community__in=moderated)))
 
 
 @target_describer("forum.post")

@@ -1,5 +1,7 @@
 """The e-mail for one notification sent straight away. Built at send time: if the person can
-no longer see what it is about, or turned that kind of e-mail off since, nothing is sent."""
+no longer see what it is about, or turned that kind of e-mail off since, nothing is sent.
+Its subject and the preference its unsubscribe link names are what the kind's app registered
+(`notifications.kinds`)."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,23 +12,10 @@ from . import preferences, unsubscribe
 from .models import Delivery, Notification
 from .targets import describe
 
-SUBJECTS = {
-    Notification.Kind.MENTION: "{actor} mentioned you in “{title}”",
-    Notification.Kind.REPLY: "{actor} replied to “{title}”",
-    Notification.Kind.QUOTE: "{actor} quoted you in “{title}”",
-    Notification.Kind.WATCHED: "New post in “{title}”",
-    Notification.Kind.ANSWER: "Your reply was accepted as the answer to “{title}”",
-    Notification.Kind.REACTION: "{actor} reacted to your post in “{title}”",
-    Notification.Kind.BLOG_COMMENT: "{actor} commented on “{title}”",
-    Notification.Kind.JOIN_REQUEST: "{actor} asked to join {title}",
-    Notification.Kind.FLAG: "A post was reported in “{title}”",
-    Notification.Kind.THREAD_MERGED: "{actor} merged your thread into “{title}”",
-}
-
 
 def subject_for(notification: Notification, actor_name: str) -> str:
-    template = SUBJECTS.get(notification.kind, "{title}")
-    return template.format(actor=actor_name, title=notification.title)
+    """The subject its kind registered (`notifications.kinds`), filled in."""
+    return notification.kind_info.subject(actor=actor_name, title=notification.title)
 
 
 @email_kind("notification")
@@ -61,7 +50,7 @@ def notification_email(payload: dict) -> EmailContent | None:
         return None
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     actor_name = notification.actor.public_name if notification.actor else "Someone"
-    scope = f"pref:{preferences.PREFERENCE_FOR_KIND[notification.kind]}"
+    scope = f"pref:{notification.kind_info.preference}"
     return EmailContent(
         subject=subject_for(notification, actor_name),
         template="notifications/emails/notification",

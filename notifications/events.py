@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from copsite.tasks import enqueue_after_commit
 
-from .models import Event
+from .models import DomainEvent
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[dict], None]
@@ -29,9 +29,9 @@ def event_handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def event_record(*, kind: str, key: str, payload: dict) -> Event:
+def event_record(*, kind: str, key: str, payload: dict) -> DomainEvent:
     """Record that something happened; it is processed after the current transaction commits."""
-    event, created = Event.objects.get_or_create(
+    event, created = DomainEvent.objects.get_or_create(
         key=key, defaults={"kind": kind, "payload": payload}
     )
     if created:
@@ -45,7 +45,9 @@ def event_process(event_id: int) -> bool:
     """Run the event's handler once. Returns whether it ran now."""
     with transaction.atomic():
         event = (
-            Event.objects.select_for_update().filter(pk=event_id, processed_at__isnull=True).first()
+            DomainEvent.objects.select_for_update()
+            .filter(pk=event_id, processed_at__isnull=True)
+            .first()
         )
         if event is None:
             return False
@@ -62,7 +64,7 @@ def event_process(event_id: int) -> bool:
 def unprocessed_event_ids(*, older_than_seconds: int = 60, limit: int = 1000) -> list[int]:
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     return list(
-        Event.objects.filter(processed_at__isnull=True, created_at__lte=cutoff)
+        DomainEvent.objects.filter(processed_at__isnull=True, created_at__lte=cutoff)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -3,6 +3,7 @@ from zoneinfo import available_timezones
 
 from django import forms
 
+from .kinds import PREFERENCES
 from .models import Delivery, EmailSettings
 
 HOURS = [(h, f"{h:02d}:00") for h in range(24)]
@@ -17,15 +18,9 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(zone, zone) for zone in sorted(available_timezones())]
 
 
-# Each kind of e-mail: straight away, daily, weekly or never (radio buttons).
-DELIVERY_FIELDS = (
-    "mentions",
-    "replies",
-    "watching",
-    "my_posts_activity",
-    "facilitation",
-    "new_communities",
-)
+# Each preference group kinds register under (`notifications.kinds.PREFERENCES`), and the
+# setting for communities joined later: straight away, daily, weekly or never (radio buttons).
+DELIVERY_FIELDS = (*PREFERENCES, "new_communities")
 
 
 class EmailSettingsForm(forms.ModelForm):

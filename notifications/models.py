@@ -1,9 +1,13 @@
 """An outbox of e-mails: one row per message, written in the same transaction as the change
 that causes it and claimed before sending, so a retried or repeated task sends nothing twice."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from .kinds import KIND_MAX_LENGTH, NotificationKind, notification_kind, notification_kinds
 
 
 class OutboundEmail(models.Model):
@@ -37,12 +41,13 @@ class OutboundEmail(models.Model):
         return f"{self.kind} → {self.to_address or self.recipient_id} ({self.status})"
 
 
-class Event(models.Model):
+class DomainEvent(models.Model):
     """Something happened that may notify people (a post, a reaction, a join request…).
 
     Written in the same transaction as the change and processed after commit by a task; the
     periodic sweep processes any left behind (for example while the broker was down).
     Processing is idempotent: `processed_at` is set in the same transaction as its effects.
+    ("Domain" event: not to be confused with a community's calendar events.)
     """
 
     key = models.CharField(max_length=200, unique=True)
@@ -65,6 +70,23 @@ class Delivery(models.TextChoices):
     OFF = "off", "Never"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """The person's notifications whose target they may still see, of kinds still
+        registered: decided inside the query by each target type's registered filter
+        (`notifications.targets.target_filter`; by default, the notification's community
+        must be one they may read). Costs no queries of its own beyond the person's cached
+        access, however many rows there are. The target's describer remains the final check
+        when a notification is shown or e-mailed."""
+        from .targets import visible_targets_q  # targets reads the access module
+
+        return self.filter(
+            visible_targets_q(user),
+            recipient=user,
+            kind__in=[kind.key for kind in notification_kinds()],
+        )
+
+
 class Notification(models.Model):
     """One thing to tell one person, shown on their notifications page (and maybe e-mailed).
 
@@ -72,23 +94,12 @@ class Notification(models.Model):
     reply helpful"): `actor_count` counts them and `updated_at` moves it to the top.
     """
 
-    class Kind(models.TextChoices):
-        MENTION = "mention", "Mentioned you"
-        REPLY = "reply", "Replied to you"
-        QUOTE = "quote", "Quoted you"
-        WATCHED = "watched", "New post in something you watch"
-        ANSWER = "answer", "Your reply was accepted as the answer"
-        REACTION = "reaction", "Reacted to your post"
-        REQUEST_DECIDED = "request_decided", "Your request to join was decided"
-        BLOG_COMMENT = "blog_comment", "Commented on your blog post"
-        JOIN_REQUEST = "join_request", "Someone asked to join"
-        FLAG = "flag", "A post was reported"
-        THREAD_MERGED = "thread_merged", "Merged your thread into another"
-
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # A key registered in `notifications.kinds` by the app that produces it (no choices: a
+    # new kind needs no migration here).
+    kind = models.CharField(max_length=KIND_MAX_LENGTH)
     community = models.ForeignKey(
         "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -105,6 +116,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
@@ -120,7 +133,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.title}"
+        return f"{self.kind_info.label}: {self.title}"
+
+    @property
+    def kind_info(self) -> NotificationKind:
+        """What the app that owns this kind registered (its label, preference, subject)."""
+        return notification_kind(self.kind)
 
 
 class EmailSettings(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from . import preferences
+from .kinds import notification_kind
 from .models import Delivery, Notification
 from .services import email_queue
 
@@ -29,7 +30,9 @@ def notify(
 ) -> int:
     """Tell each recipient about `target`. Unread notifications of the same kind about the
     same target are folded into one. Returns how many people were notified for the first
-    time (those are the ones e-mailed, if they want it straight away)."""
+    time (those are the ones e-mailed, if they want it straight away). `kind` must be
+    registered (`notifications.kinds`): an unknown one raises before anything is written."""
+    site_only = notification_kind(kind).site_only
     recipient_ids = set(recipient_ids) - {actor_id}
     if not recipient_ids:
         return 0
@@ -63,12 +66,13 @@ def notify(
         ],
         ignore_conflicts=True,
     )
-    _email_straight_away(fresh, kind, target)
+    if not site_only:
+        _email_straight_away(fresh, kind, target)
     return len(fresh)
 
 
 def _email_straight_away(recipient_ids: set[int], kind: str, target: Target) -> None:
-    if not recipient_ids or kind in preferences.SITE_ONLY_KINDS:
+    if not recipient_ids:
         return
     email_settings = preferences.settings_for_many(recipient_ids)
     community_delivery = (

@@ -2,23 +2,11 @@
 
 from collections.abc import Iterable
 
-from .models import CommunityEmailSetting, Delivery, EmailSettings, Notification
+from .kinds import notification_kind
+from .models import CommunityEmailSetting, Delivery, EmailSettings
 
-# Which preference governs each kind of notification.
-PREFERENCE_FOR_KIND = {
-    Notification.Kind.MENTION: "mentions",
-    Notification.Kind.REPLY: "replies",
-    Notification.Kind.QUOTE: "replies",
-    Notification.Kind.BLOG_COMMENT: "replies",
-    Notification.Kind.WATCHED: "watching",
-    Notification.Kind.ANSWER: "my_posts_activity",
-    Notification.Kind.REACTION: "my_posts_activity",
-    Notification.Kind.THREAD_MERGED: "my_posts_activity",
-    Notification.Kind.JOIN_REQUEST: "facilitation",
-    Notification.Kind.FLAG: "facilitation",
-}
-# Kinds whose e-mail is sent by their own app (e.g. the join decision): in-site only here.
-SITE_ONLY_KINDS = {Notification.Kind.REQUEST_DECIDED}
+# Which preference governs each kind of notification, and which kinds are in-site only here
+# (their app sends its own e-mail), is what each app registered: see `notifications.kinds`.
 
 
 def settings_for(user) -> EmailSettings:
@@ -28,12 +16,14 @@ def settings_for(user) -> EmailSettings:
 
 
 def settings_for_many(user_ids: Iterable[int]) -> dict[int, EmailSettings]:
+    """Each person's settings (unsaved defaults for those who never changed any): one query."""
     ids = list(user_ids)
     found = {s.user_id: s for s in EmailSettings.objects.filter(user_id__in=ids)}
     return {uid: found.get(uid) or EmailSettings(user_id=uid) for uid in ids}
 
 
 def community_delivery_for_many(user_ids: Iterable[int], community_id: int) -> dict[int, str]:
+    """How each person hears from the community (daily unless they chose): one query."""
     ids = list(user_ids)
     found = dict(
         CommunityEmailSetting.objects.filter(
@@ -57,11 +47,13 @@ def community_deliveries_save(user_id: int, deliveries: dict[int, str]) -> None:
 
 
 def delivery_for(email_settings: EmailSettings, kind: str, community_delivery: str) -> str:
-    """How a notification of `kind` reaches this person by e-mail. Turning a community off
-    silences everything from it."""
-    if kind in SITE_ONLY_KINDS or community_delivery == Delivery.OFF:
+    """How a notification of `kind` reaches this person by e-mail: as the preference its app
+    registered says; never for in-site-only kinds. Turning a community off silences
+    everything from it. An unregistered kind raises `UnknownNotificationKind`."""
+    preference = notification_kind(kind).preference
+    if preference is None or community_delivery == Delivery.OFF:
         return Delivery.OFF
-    return getattr(email_settings, PREFERENCE_FOR_KIND[kind])
+    return getattr(email_settings, preference)
 
 
 def community_delivery_on_joining(user_id: int, community_id: int) -> None:

@@ -12,12 +12,12 @@ from django.urls import reverse
 
 from accounts.models import User
 
+from .kinds import PREFERENCES
 from .models import CommunityEmailSetting, Delivery, EmailSettings
 from .preferences import community_deliveries_save
 
 SALT = "copsite.notifications.email-link"
 LINK_DAYS = 60
-PREFERENCES = ("mentions", "replies", "watching", "my_posts_activity", "facilitation")
 
 
 class BadLink(Exception):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +27,8 @@ PER_PAGE = 30
 
 def visible_notifications(user, notifications: list[Notification]) -> list[Notification]:
     """Keep the ones whose target the person may still see, described for them (one query per
-    kind of target on the page, not per notification)."""
+    kind of target on the page, not per notification). The final check: the page's rows were
+    already filtered in the query (`Notification.objects.visible_to`)."""
     ids_by_type: dict[str, list[int]] = defaultdict(list)
     for notification in notifications:
         ids_by_type[notification.target_type].append(notification.target_id)
@@ -43,23 +45,33 @@ def visible_notifications(user, notifications: list[Notification]) -> list[Notif
 
 
 class NotificationListView(LoginRequiredMixin, TemplateView):
+    """The person's notifications, newest first, paginated over only those they may still
+    see (so hidden ones neither leave gaps on a page nor count), in a fixed number of
+    queries whatever their number."""
+
     template_name = "notifications/list/index.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         rows = (
-            Notification.objects.filter(recipient=user)
+            Notification.objects.visible_to(user)
             .select_related("actor")
             .order_by("-updated_at", "-pk")
         )
-        page = Paginator(rows, PER_PAGE).get_page(self.request.GET.get("page"))
+        # One query counts both what the pages hold and what the header says is unread.
+        counts = rows.aggregate(total=Count("pk"), unread=Count("pk", filter=Q(read_at=None)))
+        paginator = Paginator(rows, PER_PAGE)
+        paginator.count = counts["total"]
+        page = paginator.get_page(self.request.GET.get("page"))
         notifications = list(page.object_list)
         context["page_obj"] = page
         context["notifications"] = visible_notifications(user, notifications)
         unread = [n.pk for n in notifications if n.read_at is None]
         if unread:  # seen now; they still show as new on this page
             Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+        # For the header (copsite.context_processors): what is still unread after this page.
+        self.request.unread_notification_count = counts["unread"] - len(unread)
         return context
 
 

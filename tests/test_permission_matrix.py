@@ -19,6 +19,7 @@ from communities import services as community_services
 from communities.models import Ban, Membership, Role
 from community_pages.collections import community_collection
 from notifications.models import Broadcast, Notification
+from notifications.notification_kinds import REPLY
 from tests.conftest import make_cast
 from tests.factories import MembershipFactory, UserFactory
 from tests.matrix import OPEN, PRIVATE, RESTRICTED, Matrix, Row
@@ -566,7 +567,7 @@ def build_cast(visibility):
     cast.document_url = _add_document(cast)
     cast.notification_id = Notification.objects.create(
         recipient=cast.member,
-        kind=Notification.Kind.REPLY,
+        kind=REPLY,
         community=cast.community,
         target_type="forum.post",
         target_id=cast.reply_id,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from .. import preferences
-from ..emails import SUBJECTS
+from ..kinds import emailed_kind_keys, notification_kind
 from ..models import Delivery, Notification
 from .batch import DigestBatch
 from .describers import describe_for_batch
@@ -87,8 +87,8 @@ def for_you(batch: DigestBatch) -> dict[int, list[DigestItem]]:
             updated_at__gt=batch.earliest,
             updated_at__lte=batch.until,
         )
-        # Kinds other apps e-mail themselves, or new ones without a preference, stay in-site.
-        .filter(kind__in=set(preferences.PREFERENCE_FOR_KIND) - preferences.SITE_ONLY_KINDS)
+        # Kinds registered without a preference (their app e-mails them itself) stay in-site.
+        .filter(kind__in=sorted(emailed_kind_keys()))
         .order_by("-updated_at", "-pk")
         .values_list(*NOTIFICATION_COLUMNS)
     )
@@ -128,9 +128,7 @@ def for_you(batch: DigestBatch) -> dict[int, list[DigestItem]]:
             view = views[row.target_type].get(user_id, {}).get(row.target_id)
             if view is None:  # lost access, or the thing is gone
                 continue
-            title = SUBJECTS.get(row.kind, "{title}").format(
-                actor=_actors(row, names), title=view.title
-            )
+            title = notification_kind(row.kind).subject(actor=_actors(row, names), title=view.title)
             items.append(
                 DigestItem(
                     key=f"{row.target_type}:{row.target_id}",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from blogs import permissions, services
 from blogs.models import BlogComment
+from blogs.notification_kinds import BLOG_COMMENT, REPLY
 from communities import services as community_services
 from communities.models import Membership, Role, Visibility
 from communities.permissions import forget_access
@@ -334,7 +335,7 @@ def test_the_author_is_notified_and_emailed_once_about_a_new_comment(
         _send(client, post, body="Loved the *section* on ventilation", key="once")
     notification = Notification.objects.get(recipient=author)
     comment = BlogComment.objects.get()
-    assert notification.kind == Notification.Kind.BLOG_COMMENT
+    assert notification.kind == BLOG_COMMENT
     assert notification.url == comment.get_absolute_url()
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
@@ -353,7 +354,7 @@ def test_co_authors_hear_too_and_the_commenter_is_never_told_of_their_own_commen
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_create(actor=author, post=post, body="Adding a note")
         services.comment_create(actor=commenter, post=post, body="Thank you")
-    told = Notification.objects.filter(kind=Notification.Kind.BLOG_COMMENT)
+    told = Notification.objects.filter(kind=BLOG_COMMENT)
     assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
         [co_author.pk, co_author.pk, author.pk]
     )
@@ -367,7 +368,7 @@ def test_a_reply_tells_the_comments_author_as_a_reply(blog, django_capture_on_co
         first = services.comment_create(actor=commenter, post=post, body="A question")
         services.comment_create(actor=replier, post=post, body="An answer", parent=first)
     reply = Notification.objects.get(recipient=commenter)
-    assert reply.kind == Notification.Kind.REPLY and reply.actor == replier
+    assert reply.kind == REPLY and reply.actor == replier
     assert Notification.objects.filter(recipient=author).count() == 2  # both comments
 
 

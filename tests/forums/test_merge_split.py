@@ -24,12 +24,13 @@ from forums.models import (
     ThreadRead,
     Watch,
 )
+from forums.notification_kinds import THREAD_MERGED
 from forums.services import categories as category_services
 from forums.services import merge as merge_services
 from forums.services import posts as post_services
 from forums.services import threads as thread_services
 from notifications import digests
-from notifications.models import Event, Notification
+from notifications.models import DomainEvent, Notification
 from tests.conftest import make_cast
 from tests.digest_helpers import next_digest_time
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
@@ -224,10 +225,10 @@ def test_the_merged_thread_s_author_is_told_where_their_question_went_and_nobody
         merge(place)
     told = Notification.objects.get()
     assert told.recipient_id == place.source.author_id
-    assert told.kind == Notification.Kind.THREAD_MERGED and told.actor == place.facilitator
+    assert told.kind == THREAD_MERGED and told.actor == place.facilitator
     assert told.target_type == "forum.post" and told.target_id == question.pk
     assert told.url == question.get_absolute_url()
-    assert Event.objects.filter(kind="forum.thread_merged").count() == 1
+    assert DomainEvent.objects.filter(kind="forum.thread_merged").count() == 1
     assert mail.outbox == []  # activity on one's posts comes in the daily digest by default
     digests.digest_batch_send(digests.DAILY, [place.source.author_id], next_digest_time())
     (digest,) = mail.outbox

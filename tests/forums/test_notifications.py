@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from communities.models import Membership, Visibility
 from forums.models import Category, Mention, Post, Watch
+from forums.notification_kinds import MENTION, WATCHED
 from forums.services import posts as post_services
 from forums.services import threads as thread_services
 from notifications.models import Notification
 from tests.factories import CommunityFactory, MembershipFactory, make_thread
 
 pytestmark = pytest.mark.django_db
-Kind = Notification.Kind
 
 
 def mention(person) -> str:
@@ -38,12 +38,12 @@ def test_someone_mentioned_by_an_edit_is_told_once(run_after_commit):
     post = opening_post(thread)
     body = f"Asking {mention(named)}"
     run_after_commit(lambda: post_services.post_edit(actor=thread.author, post=post, body=body))
-    assert kinds_for(named) == [Kind.MENTION]
+    assert kinds_for(named) == [MENTION]
     assert Mention.objects.get(post=post, user=named).notified_at is not None
     run_after_commit(
         lambda: post_services.post_edit(actor=thread.author, post=post, body=body + " Thanks!")
     )
-    assert kinds_for(named) == [Kind.MENTION]
+    assert kinds_for(named) == [MENTION]
 
 
 def test_people_mentioned_when_the_post_was_written_are_not_told_again_by_an_edit(
@@ -55,7 +55,7 @@ def test_people_mentioned_when_the_post_was_written_are_not_told_again_by_an_edi
     post = opening_post(thread)
     body = f"{mention(first)} and {mention(second)}"
     run_after_commit(lambda: post_services.post_edit(actor=thread.author, post=post, body=body))
-    assert kinds_for(first) == [Kind.MENTION] and kinds_for(second) == [Kind.MENTION]
+    assert kinds_for(first) == [MENTION] and kinds_for(second) == [MENTION]
 
 
 def test_mentions_added_to_a_hidden_post_are_not_sent(run_after_commit):
@@ -86,7 +86,7 @@ def test_mentions_added_to_a_scheduled_thread_are_sent_when_it_is_published(run_
     )
     assert kinds_for(named) == []
     run_after_commit(lambda: thread_services.threads_publish_due(now=when + timedelta(minutes=1)))
-    assert kinds_for(named) == [Kind.MENTION]
+    assert kinds_for(named) == [MENTION]
 
 
 def test_a_mention_added_by_an_edit_skips_someone_who_left_before_it_was_delivered(
@@ -126,5 +126,5 @@ def test_category_watchers_hear_about_a_scheduled_thread_when_it_is_published_no
         )
     assert kinds_for(watcher) == []
     run_after_commit(lambda: thread_services.threads_publish_due(now=when + timedelta(minutes=1)))
-    assert kinds_for(watcher) == [Kind.WATCHED]
+    assert kinds_for(watcher) == [WATCHED]
     assert Notification.objects.get(recipient=watcher).target_id == opening_post(thread).pk

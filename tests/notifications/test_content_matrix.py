@@ -17,15 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blogs import services as blog_services
+from blogs.notification_kinds import BLOG_COMMENT
 from communities.models import Membership, Role, Visibility
+from communities.notification_kinds import JOIN_REQUEST
+from forums.notification_kinds import FLAG
 from notifications import digests
 from notifications.emails import notification_email
 from notifications.models import Delivery, EmailSettings, Notification
+from notifications.notification_kinds import REPLY
 from tests.blogs.conftest import make_post
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, make_thread
 
 pytestmark = pytest.mark.django_db
-Kind = Notification.Kind
 
 READERS = {"member", "facilitator", "staff"}
 MODERATORS = {"facilitator", "staff"}
@@ -49,10 +52,10 @@ def _targets(community) -> list[tuple[str, str, int]]:
     commenter = MembershipFactory(community=community).user
     comment = blog_services.comment_create(actor=commenter, post=post, body="A comment")
     return [
-        ("forum.post", Kind.REPLY, reply.pk),
-        ("forum.review", Kind.FLAG, reply.pk),
-        ("blog.comment", Kind.BLOG_COMMENT, comment.pk),
-        ("community.join_queue", Kind.JOIN_REQUEST, community.pk),
+        ("forum.post", REPLY, reply.pk),
+        ("forum.review", FLAG, reply.pk),
+        ("blog.comment", BLOG_COMMENT, comment.pk),
+        ("community.join_queue", JOIN_REQUEST, community.pk),
     ]
 
 
@@ -104,6 +107,31 @@ def test_notifications_and_digests_carry_only_what_the_person_may_see_now(client
         assert (f'href="{link}"' in page) is expected, f"notifications page: {where}"
         assert (emailed[target_type] is not None) is expected, f"e-mail: {where}"
         assert (link in digest) is expected, f"digest: {where}"
+
+
+@pytest.mark.parametrize("visibility", [v.value for v in Visibility])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_unread_count_counts_only_what_the_person_may_see_now(visibility, role):
+    """`Notification.objects.visible_to` (the header's count, the page's pagination) decides
+    in the query what the describers decide when showing."""
+    community = CommunityFactory(visibility=visibility)
+    person = _person(role, community)
+    targets = _targets(community)
+    for target_type, kind, target_id in targets:
+        Notification.objects.create(
+            recipient=person,
+            kind=kind,
+            community=community,
+            target_type=target_type,
+            target_id=target_id,
+            title="Something",
+            url="/",
+        )
+    if role == "removed":
+        Membership.objects.filter(user=person, community=community).delete()
+    counted = set(Notification.objects.visible_to(person).values_list("target_type", flat=True))
+    expected = {t for t, _, _ in targets if _should_see(t, role, visibility)}
+    assert counted == expected, f"a {role} of a {visibility} community"
 
 
 def _set_every_email(person, delivery: str) -> None:

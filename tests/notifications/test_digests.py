@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from communities.models import Membership, Visibility
+from communities.notification_kinds import JOIN_REQUEST
 from forums.models import Watch
 from forums.services import posts as forum_posts
 from notifications import digests
@@ -475,7 +476,7 @@ def test_facilitators_find_join_requests_and_reported_posts_for_them(
         forum_posts.flag_create(actor=reporter, post=reply, reason="spam")
         notify(
             recipient_ids={facilitator.pk},
-            kind=Notification.Kind.JOIN_REQUEST,
+            kind=JOIN_REQUEST,
             target=Target(
                 type="community.join_queue",
                 id=community.pk,

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from communities.models import Membership, MembershipRequest, RequestStatus, Role, Visibility
 from communities.permissions import forget_access
 from forums.models import Flag, Post, Thread
+from forums.notification_kinds import MENTION
 from forums.services import threads as forum_threads
 from notifications import facilitation, services, unsubscribe
 from notifications import facilitation_emails as _emails  # noqa: F401  (registers the kinds)
@@ -271,9 +272,7 @@ def test_welcome_posts_once_on_a_double_submit_and_notifies_the_welcomed(
     assert thread.posts.count() == 1
     assert set(Welcome.objects.values_list("user_id", flat=True)) == {u.pk for u in newcomers}
     for person in newcomers:
-        assert Notification.objects.filter(
-            recipient=person, kind=Notification.Kind.MENTION
-        ).exists()
+        assert Notification.objects.filter(recipient=person, kind=MENTION).exists()
     assert nudges(place).new_members == []
 
 

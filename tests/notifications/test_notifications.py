@@ -8,19 +8,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.models import Membership
+from communities.notification_kinds import JOIN_REQUEST, REQUEST_DECIDED
 from communities.services import membership_request_approve, membership_request_create
 from forums.models import Watch
+from forums.notification_kinds import ANSWER, FLAG, MENTION, QUOTE, REACTION, WATCHED
 from forums.services import posts as forum_posts
 from notifications import events, unsubscribe
 from notifications.maintenance import notifications_prune
 from notifications.models import (
     CommunityEmailSetting,
     Delivery,
+    DomainEvent,
     EmailSettings,
-    Event,
     Notification,
     OutboundEmail,
 )
+from notifications.notification_kinds import REPLY
 from tests.factories import (
     CommunityFactory,
     MembershipFactory,
@@ -29,7 +32,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-Kind = Notification.Kind
 
 
 def reply(thread, body="A reply", author=None):
@@ -41,7 +43,7 @@ def test_a_reply_tells_the_thread_author_and_emails_them_straight_away(run_after
     thread = make_thread(title="Damp in flats")
     post = run_after_commit(lambda: reply(thread, "Try ventilation first."))
     notification = Notification.objects.get(recipient=thread.author)
-    assert notification.kind == Kind.REPLY and notification.target_id == post.pk
+    assert notification.kind == REPLY and notification.target_id == post.pk
     message = next(m for m in mail.outbox if m.to == [thread.author.email])
     assert "replied to “Damp in flats”" in message.subject
     assert "Try ventilation first." in message.body
@@ -57,7 +59,7 @@ def test_a_mention_wins_over_being_the_thread_author(run_after_commit):
     body = f"What do you think @[{author.display_name}](/people/{author.pk}/)?"
     run_after_commit(lambda: reply(thread, body))
     assert list(Notification.objects.filter(recipient=author).values_list("kind", flat=True)) == [
-        Kind.MENTION
+        MENTION
     ]
 
 
@@ -68,7 +70,7 @@ def test_quoting_a_post_tells_its_author(run_after_commit):
 
     quoted.thread = thread
     run_after_commit(lambda: reply(thread, quote_markdown(quoted) + "Agreed."))
-    assert Notification.objects.filter(recipient=quoted.author, kind=Kind.QUOTE).exists()
+    assert Notification.objects.filter(recipient=quoted.author, kind=QUOTE).exists()
 
 
 def test_watchers_hear_about_new_posts_and_category_watchers_about_new_threads(run_after_commit):
@@ -76,7 +78,7 @@ def test_watchers_hear_about_new_posts_and_category_watchers_about_new_threads(r
     watcher = MembershipFactory(community=thread.community).user
     Watch.objects.create(user=watcher, thread=thread)
     run_after_commit(lambda: reply(thread))
-    assert Notification.objects.filter(recipient=watcher, kind=Kind.WATCHED).exists()
+    assert Notification.objects.filter(recipient=watcher, kind=WATCHED).exists()
     category_watcher = MembershipFactory(community=thread.community).user
     Watch.objects.create(user=category_watcher, category=thread.category)
     new = run_after_commit(
@@ -94,7 +96,7 @@ def test_reactions_are_folded_into_one_notification(run_after_commit):
         run_after_commit(
             lambda r=reactor: forum_posts.reaction_toggle(actor=r, post=post, kind="helpful")
         )
-    notification = Notification.objects.get(recipient=thread.author, kind=Kind.REACTION)
+    notification = Notification.objects.get(recipient=thread.author, kind=REACTION)
     assert notification.actor_count == 3
 
 
@@ -104,13 +106,13 @@ def test_an_accepted_answer_tells_the_replier(run_after_commit):
     run_after_commit(
         lambda: forum_posts.answer_mark(actor=thread.author, thread=thread, post=answer)
     )
-    assert Notification.objects.filter(recipient=answer.author, kind=Kind.ANSWER).exists()
+    assert Notification.objects.filter(recipient=answer.author, kind=ANSWER).exists()
 
 
 def test_processing_an_event_twice_notifies_once(run_after_commit):
     thread = make_thread()
     post = run_after_commit(lambda: reply(thread))
-    event = Event.objects.get(key=f"forum-post-{post.pk}")
+    event = DomainEvent.objects.get(key=f"forum-post-{post.pk}")
     assert events.event_process(event.pk) is False
     assert Notification.objects.filter(recipient=thread.author).count() == 1
 
@@ -122,7 +124,7 @@ def test_nothing_is_emailed_about_a_private_community_after_the_reader_leaves(ru
     Membership.objects.filter(user=thread.author, community=community).delete()
     from notifications.tasks import process_pending_events
 
-    Event.objects.update(created_at="2000-01-01T00:00:00Z")
+    DomainEvent.objects.update(created_at="2000-01-01T00:00:00Z")
     process_pending_events()
     assert not Notification.objects.filter(recipient=thread.author).exists()
     assert not mail.outbox
@@ -133,7 +135,7 @@ def test_a_notification_emailed_later_is_skipped_when_access_was_lost(run_after_
     thread = make_thread(community=community)
     # Process the event but not the e-mail: capture without running the deliveries.
     post = reply(thread)
-    events.event_process(Event.objects.get(key=f"forum-post-{post.pk}").pk)
+    events.event_process(DomainEvent.objects.get(key=f"forum-post-{post.pk}").pk)
     email = OutboundEmail.objects.get(kind="notification")
     Membership.objects.filter(user=thread.author, community=community).delete()
     from notifications.services import email_deliver
@@ -209,9 +211,9 @@ def test_facilitators_hear_about_join_requests_and_the_requester_about_the_decis
             actor=person, community=community, message="Hi", accepted_guidelines=True
         )
     )
-    assert Notification.objects.get(recipient=owner).kind == Kind.JOIN_REQUEST
+    assert Notification.objects.get(recipient=owner).kind == JOIN_REQUEST
     run_after_commit(lambda: membership_request_approve(actor=owner, request_id=request.pk))
-    assert Notification.objects.get(recipient=person).kind == Kind.REQUEST_DECIDED
+    assert Notification.objects.get(recipient=person).kind == REQUEST_DECIDED
 
 
 def test_facilitators_hear_about_reports(run_after_commit):
@@ -222,7 +224,7 @@ def test_facilitators_hear_about_reports(run_after_commit):
     reporter = MembershipFactory(community=thread.community).user
     run_after_commit(lambda: forum_posts.flag_create(actor=reporter, post=post, reason="spam"))
     notification = Notification.objects.get(recipient=facilitator)
-    assert notification.kind == Kind.FLAG and "/reports/" in notification.url
+    assert notification.kind == FLAG and "/reports/" in notification.url
 
 
 def test_e_mail_settings_decide_what_is_sent_straight_away(run_after_commit):
@@ -250,11 +252,11 @@ def test_old_read_notifications_are_pruned():
     person = UserFactory()
     old = timezone.now() - timedelta(days=90)
     Notification.objects.create(
-        recipient=person, kind=Kind.REPLY, target_type="forum.post", target_id=1, title="t",
+        recipient=person, kind=REPLY, target_type="forum.post", target_id=1, title="t",
         url="/", read_at=old, updated_at=old,
     )  # fmt: skip
     Notification.objects.create(
-        recipient=person, kind=Kind.REPLY, target_type="forum.post", target_id=2, title="t",
+        recipient=person, kind=REPLY, target_type="forum.post", target_id=2, title="t",
         url="/",
     )  # fmt: skip
     assert notifications_prune() == 1

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from copsite.celery import app
 from forums.models import Post
-from notifications.models import Event, Notification, OutboundEmail
+from notifications.models import DomainEvent, Notification, OutboundEmail
 from tests.factories import MembershipFactory, make_thread
 
 pytestmark = [
@@ -99,7 +99,7 @@ def test_posting_works_while_redis_is_down_and_the_work_is_delivered_once_it_is_
     assert response.status_code == 302
     assert time.monotonic() - started < 20, "posting must not hang while the broker is down"
     post = Post.objects.get(body="Posted while Redis was down")
-    event = Event.objects.get(key=f"forum-post-{post.pk}")
+    event = DomainEvent.objects.get(key=f"forum-post-{post.pk}")
     assert event.processed_at is None
 
     _start_redis()
@@ -107,11 +107,11 @@ def test_posting_works_while_redis_is_down_and_the_work_is_delivered_once_it_is_
 
     from notifications.tasks import deliver_pending_emails, process_pending_events
 
-    Event.objects.update(created_at="2000-01-01T00:00:00Z")
+    DomainEvent.objects.update(created_at="2000-01-01T00:00:00Z")
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             process_pending_events.delay()
-            assert _wait_for(lambda: Event.objects.get(pk=event.pk).processed_at is not None)
+            assert _wait_for(lambda: DomainEvent.objects.get(pk=event.pk).processed_at is not None)
             notification = Notification.objects.get(recipient=thread.author)
             assert _wait_for(lambda: OutboundEmail.objects.filter(kind="notification").exists())
             # Whether the e-mail went straight away or waits for the sweep, it goes once.

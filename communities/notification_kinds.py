@@ -1,0 +1,16 @@
+"""The notification kinds communities produce (see `notifications.kinds`). Keys are stored in
+rows: never change one."""
+
+from notifications.kinds import register_notification_kind
+
+JOIN_REQUEST = register_notification_kind(
+    "join_request",
+    label="Someone asked to join",
+    preference="facilitation",
+    email_subject="{actor} asked to join {title}",
+    counts_people=True,
+)
+# In-site only: the decision's e-mail is sent by communities.emails.
+REQUEST_DECIDED = register_notification_kind(
+    "request_decided", label="Your request to join was decided", preference=None
+)
