@@ -11,7 +11,7 @@ TEST_WORKERS ?= auto
 DEV := DEBUG=1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres test-browser lint format bench ci clean
+.PHONY: help install run test test-postgres test-browser lint typecheck format bench ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ test-browser: install ## The Playwright journeys in Debian's Chromium, with axe-
 lint: $(VENV)/.installed ## Ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed ## mypy (with django-stubs) on the access module, services and registries
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed ## Format and fix with Ruff
 	$(VENV)/bin/ruff format .

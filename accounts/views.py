@@ -30,7 +30,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             raise Http404("No such person")
         # Which communities someone belongs to is the community's content (like its member
         # list): only those the viewer may read.
-        shared_communities = Community.objects.readable_by(self.request.user).filter(
+        shared_communities = Community.objects.visible_to(self.request.user).filter(
             pk__in=Membership.objects.filter(user=person).values("community_id")
         )
         context.update(person=person, communities=shared_communities.order_by("name"))

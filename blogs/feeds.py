@@ -5,7 +5,7 @@ Public feeds read as an anonymous visitor, so they only ever carry open communit
 a private community's blog feed is 404 and a restricted one's 403, like the rest of their
 content. Personal feeds (`/feeds/<token>/...`, accounts.feeds) read as the person the token
 belongs to, whatever the access module lets that person read at that moment. Every item comes
-from `BlogPostPage.objects.readable_by(reader)`. Items carry the full post or its summary
+from `BlogPostPage.objects.visible_to(reader)`. Items carry the full post or its summary
 (COPSITE_BLOG_FEEDS_FULL_CONTENT). XML-safe output, absolute links, tag: GUIDs and the
 channel come from copsite.feeds.
 """
@@ -58,7 +58,7 @@ def _latest(posts) -> list[BlogPostPage]:
 
 
 def _readable(reader: Reader):
-    return BlogPostPage.objects.readable_by(reader)
+    return BlogPostPage.objects.visible_to(reader)
 
 
 def blog_source(

@@ -1,5 +1,5 @@
 """What the blog's pages show: the queries and context behind the index, tag, post, latest
-and author pages. Every list starts from `BlogPostPage.objects.readable_by(user)` (published,
+and author pages. Every list starts from `BlogPostPage.objects.visible_to(user)` (published,
 public posts in communities the access module lets the person read)."""
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def personal_feed_token(user, community) -> str | None:
 def blog_index_context(request: HttpRequest, index: BlogIndexPage, tag_slug: str = "") -> dict:
     user = request.user
     community = index.community
-    posts = BlogPostPage.objects.readable_by(user).filter(community=community)
+    posts = BlogPostPage.objects.visible_to(user).filter(community=community)
     tag = tag_or_404(tag_slug, posts) if tag_slug else None
     listed = posts.tagged(tag_slug) if tag else posts
     token = personal_feed_token(user, community)
@@ -113,7 +113,7 @@ def _neighbours(user, post: BlogPostPage) -> tuple[BlogPostPage | None, BlogPost
     if not post.pk or not post.live or post.first_published_at is None:
         return None, None
     siblings = (
-        BlogPostPage.objects.readable_by(user)
+        BlogPostPage.objects.visible_to(user)
         .filter(community_id=post.community_id)
         .exclude(pk=post.pk)
         .only("title", "url_path", "first_published_at")
@@ -217,14 +217,14 @@ def post_page_context(request: HttpRequest, post: BlogPostPage) -> dict:
 
 
 def latest_posts(user):
-    return BlogPostPage.objects.readable_by(user).for_listing().newest_first()
+    return BlogPostPage.objects.visible_to(user).for_listing().newest_first()
 
 
 def author_posts(user, person):
-    return BlogPostPage.objects.readable_by(user).by_author(person).for_listing().newest_first()
+    return BlogPostPage.objects.visible_to(user).by_author(person).for_listing().newest_first()
 
 
 def tagged_posts(user, tag_slug: str):
-    posts = BlogPostPage.objects.readable_by(user)
+    posts = BlogPostPage.objects.visible_to(user)
     tag = tag_or_404(tag_slug, posts)
     return tag, posts.tagged(tag_slug).for_listing().newest_first()

@@ -19,6 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from . import permissions, services
 from .forms import BanForm, CommunityForm, DeclineForm, InvitationForm, RoleForm, first_error
 from .models import Ban, Invitation, Membership, MembershipRequest, RequestStatus
+from .setting_pages import setting_pages_for
 
 
 def _flash_error(request, error: ValidationError) -> None:
@@ -262,6 +263,7 @@ class AdminCommunityEditView(AdminCommunityMixin, TemplateView):
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = form or CommunityForm(instance=self.community)
+        context["section_settings"] = setting_pages_for(self.request.user, self.community)
         return context
 
     def post(self, request, community_id: int):

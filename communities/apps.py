@@ -5,6 +5,6 @@ class CommunitiesConfig(AppConfig):
     name = "communities"
 
     def ready(self) -> None:
-        # Register the e-mail kinds and the notification handlers; signals: facilitators are
-        # never stopped posting.
-        from . import emails, notifications, signals  # noqa: F401
+        # Register the e-mail kinds, the notification kinds and handlers; signals: facilitators
+        # are never stopped posting.
+        from . import emails, notification_kinds, notifications, signals  # noqa: F401

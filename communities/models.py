@@ -39,7 +39,7 @@ class Role(models.TextChoices):
     OWNER = "owner", "Owner"
 
 
-ROLE_RANK = {Role.MEMBER: 1, Role.FACILITATOR: 2, Role.OWNER: 3}
+ROLE_RANK: dict[str, int] = {Role.MEMBER: 1, Role.FACILITATOR: 2, Role.OWNER: 3}
 MODERATOR_ROLES = (Role.FACILITATOR, Role.OWNER)
 
 
@@ -66,13 +66,15 @@ def split_domain_patterns(value: str) -> list[str]:
 
 class CommunityQuerySet(models.QuerySet):
     def listed_to(self, user) -> "CommunityQuerySet":
-        """Communities this person may know exist (the directory)."""
+        """Communities this person may know exist (the directory). Wider than `visible_to`:
+        restricted communities are listed to everyone, though their content is for members."""
         from communities import permissions
 
         return permissions.filter_listed_communities(self, user)
 
-    def readable_by(self, user) -> "CommunityQuerySet":
-        """Communities whose content (posts, members) this person may read."""
+    def visible_to(self, user) -> "CommunityQuerySet":
+        """Communities whose content (posts, members) this person may read: the `visible_to`
+        of every other kind of community content starts from these."""
         from communities import permissions
 
         return permissions.filter_readable_communities(self, user)

@@ -18,6 +18,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -44,7 +45,7 @@ _CACHE_ATTR = "_copsite_access"
 class Access:
     """What one person holds across communities. Build with `access_for(user)`."""
 
-    user: object
+    user: Any  # a User, or an AnonymousUser
     memberships: dict[int, Membership] = field(default_factory=dict)
 
     @cached_property
@@ -337,6 +338,19 @@ def filter_readable_communities(queryset: QuerySet, user) -> QuerySet:
     if access.is_staff:
         return queryset
     return queryset.filter(Q(visibility=Visibility.OPEN) | Q(pk__in=access.member_community_ids))
+
+
+def readable_communities(user) -> QuerySet:
+    """Communities whose content the person may read (a subquery for scoped reads)."""
+    return Community.objects.visible_to(user)
+
+
+def filter_by_readable_community(queryset: QuerySet, user, path: str = "community") -> QuerySet:
+    """`queryset` narrowed inside the query to rows whose community (the foreign key at `path`,
+    e.g. "thread__community") the person may read. The one filter behind every
+    `visible_to(user)` of community content: a model adds only its own states (published,
+    visible, live) on top."""
+    return queryset.filter(**{f"{path}__in": readable_communities(user).values("pk")})
 
 
 def communities_moderated_by(user) -> QuerySet:

@@ -385,6 +385,7 @@ def invitation_accept(*, actor, token: str, accepted_guidelines: bool) -> Member
     problem = invitation_problem(invitation, actor)
     if problem:
         raise ValidationError(problem)
+    assert invitation is not None  # invitation_problem names a missing one
     if invitation.community.guidelines and not accepted_guidelines:
         raise ValidationError("Accept the community guidelines to join.")
     membership, created = Membership.objects.get_or_create(

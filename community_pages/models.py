@@ -15,9 +15,11 @@ one's are 403, as everywhere else. The pages are made and renamed by `community_
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Length, Substr
 from django.http import HttpResponseRedirect
 
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from communities import permissions as community_permissions
 from communities.models import Community
@@ -31,6 +33,16 @@ def site_relative_url(url_path: str) -> str:
     """The page's address on the default site: its url_path without the site root's segment
     ("/home/c/x/blog/" → "/c/x/blog/"), computed without a query."""
     return "/" + url_path.split("/", 2)[2]
+
+
+def without_view_restrictions(pages: QuerySet) -> QuerySet:
+    """Wagtail's `public()` decided inside the query: pages with no view restriction on
+    themselves or an ancestor. (`public()` first reads every restriction in a query of its own,
+    one too many for a page's header.)"""
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return pages.exclude(Exists(restricted))
 
 
 class CommunityAccessMixin:

@@ -29,7 +29,6 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from communities import permissions as community_permissions
-from communities.models import Community
 
 from .models import CommunityAccessMixin
 
@@ -47,7 +46,7 @@ def hidden_pages(user) -> Q:
     """Pages of communities whose content the person may not read, and other people's drafts
     of member-written pages in communities they do not facilitate. (Not for superusers: they
     see everything.)"""
-    readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
+    readable = community_permissions.readable_communities(user)
     moderated = community_permissions.communities_moderated_by(user)
     unreadable = ~Q(community__in=readable.values("pk"))
     others_drafts = Q(live=False) & ~Q(owner=user) & ~Q(community__in=moderated.values("pk"))

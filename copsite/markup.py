@@ -71,8 +71,13 @@ def mentioned_user_ids(text: str) -> set[int]:
     return {int(user_id) for _, user_id in MENTION.findall(text or "")}
 
 
+def plain_text(text: str) -> str:
+    """Markdown as the words a reader sees, without markup (for search, escaped where shown)."""
+    html = clean_html(_markdown.render(text or ""))
+    return re.sub(r"\s+", " ", html_lib.unescape(nh3.clean(html, tags=set()))).strip()
+
+
 def plain_excerpt(text: str, length: int = 200) -> str:
     """Text without markup, for feeds, e-mails and search snippets (escaped where shown)."""
-    html = clean_html(_markdown.render(text or ""))
-    plain = re.sub(r"\s+", " ", html_lib.unescape(nh3.clean(html, tags=set()))).strip()
+    plain = plain_text(text)
     return plain if len(plain) <= length else plain[: length - 1].rsplit(" ", 1)[0] + "…"

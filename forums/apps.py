@@ -5,10 +5,15 @@ class ForumsConfig(AppConfig):
     name = "forums"
 
     def ready(self) -> None:
-        # signals: default categories; digest, emails, notifications: what the forum tells people.
+        # signals: default categories; digest, emails, notification_kinds, notifications: what
+        # the forum tells people.
         from communities.sections import register_section
+        from copsite.search_types import search_types
 
-        from . import digest, emails, notifications, signals  # noqa: F401
-        from .sections import FORUM_SECTION
+        from . import digest, emails, notification_kinds, notifications, signals  # noqa: F401
+        from .search import THREAD_SEARCH
+        from .sections import FORUM_SECTION, register_forum_links
 
         register_section(FORUM_SECTION)
+        register_forum_links()
+        search_types.register(THREAD_SEARCH)

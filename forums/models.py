@@ -13,11 +13,18 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from communities import permissions as community_permissions
 from communities.models import Community
 from copsite.markup import image_markdown
 
 POSTS_PER_PAGE = 20
 TEAM_NAME = "The facilitation team"
+
+
+class CategoryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CategoryQuerySet":
+        """Categories of communities whose content the person may read."""
+        return community_permissions.filter_by_readable_community(self, user)
 
 
 class Category(models.Model):
@@ -26,6 +33,8 @@ class Category(models.Model):
     slug = models.SlugField(max_length=80)
     description = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "categories"
@@ -175,6 +184,15 @@ class Thread(models.Model):
 class PostQuerySet(models.QuerySet):
     def shown(self) -> "PostQuerySet":
         return self.filter(status=Post.Status.VISIBLE)
+
+    def visible_to(self, user) -> "PostQuerySet":
+        """Visible posts of published threads in communities the person may read: what lists,
+        feeds, notifications and digests may show anyone. (The thread page also shows a
+        facilitator or an author their held and hidden posts: `permissions`.)"""
+        published = self.shown().filter(thread__status=Thread.Status.PUBLISHED)
+        return community_permissions.filter_by_readable_community(
+            published, user, "thread__community"
+        )
 
     def for_thread_page(self) -> "PostQuerySet":
         return self.select_related("author").order_by("created_at", "pk")
@@ -343,10 +361,25 @@ class Watch(models.Model):
         return f"{self.user_id} watches {self.thread_id or self.category_id}"
 
 
+class BookmarkQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "BookmarkQuerySet":
+        """The person's own bookmarks of posts they may still see (`PostQuerySet.visible_to`)."""
+        own = self.filter(
+            user=user,
+            post__status=Post.Status.VISIBLE,
+            post__thread__status=Thread.Status.PUBLISHED,
+        )
+        return community_permissions.filter_by_readable_community(
+            own, user, "post__thread__community"
+        )
+
+
 class Bookmark(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BookmarkQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "post"], name="bookmark_unique")]
@@ -393,6 +426,12 @@ class Flag(models.Model):
         return f"Flag on {self.post_id}: {self.reason}"
 
 
+class PostImageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PostImageQuerySet":
+        """Pictures of communities whose content the person may read."""
+        return community_permissions.filter_by_readable_community(self, user)
+
+
 class PostImage(models.Model):
     """An uploaded picture, served only to people who may read its community."""
 
@@ -403,6 +442,8 @@ class PostImage(models.Model):
     file = models.ImageField(upload_to="forum-images/%Y/%m/")
     alt_text = models.CharField(max_length=250)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PostImageQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.alt_text

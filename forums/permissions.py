@@ -19,8 +19,8 @@ from .models import Post, Thread
 
 def filter_visible_threads(queryset: QuerySet, user) -> QuerySet:
     """Published threads in communities whose content the person may read."""
-    readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
-    return queryset.filter(status=Thread.Status.PUBLISHED, community__in=readable)
+    published = queryset.filter(status=Thread.Status.PUBLISHED)
+    return community_permissions.filter_by_readable_community(published, user)
 
 
 def can_view_thread(user, thread: Thread) -> bool:

@@ -1,10 +1,14 @@
-"""The forum's section on a community's home page: the latest threads and the way in."""
+"""The forum's place in a community: its section on the home page (the latest threads and the
+way in), its link in the community's navigation and its settings page."""
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from communities import permissions as community_permissions
 from communities.models import Community
+from communities.navigation import CommunityLink, community_links
 from communities.sections import Section
+from communities.setting_pages import SettingsPage, community_setting_pages
 
 from . import permissions
 from .models import Thread
@@ -30,3 +34,24 @@ def home_context(request: HttpRequest, community: Community) -> dict | None:
 
 
 FORUM_SECTION = Section(key="forum", template="forums/_home_section.html", context=home_context)
+
+
+def forum_url(community: Community) -> str:
+    return reverse("forums:forum", args=[community.slug])
+
+
+def forum_settings_url(community: Community) -> str:
+    return reverse("forums:forum-settings", args=[community.slug])
+
+
+def register_forum_links() -> None:
+    community_links.register(CommunityLink("forum", "Forum", forum_url, order=10))
+    community_setting_pages.register(
+        SettingsPage(
+            "forum",
+            "Forum settings",
+            forum_settings_url,
+            description="Categories, holding new members' first posts, members stopped posting.",
+            order=10,
+        )
+    )

@@ -7,9 +7,6 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from communities import permissions
-from communities.models import Community
-
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 
 
@@ -22,10 +19,10 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
+        from .home_sections import home_sections_for
+
         context = super().get_context(request, *args, **kwargs)
-        user = request.user
-        context["active_communities"] = Community.objects.listed_to(user).for_directory()[:6]
-        context["can_create_community"] = permissions.can_create_community(user)
+        context["sections"] = home_sections_for(request)
         return context
 
 

@@ -8,6 +8,12 @@ class BlogCommentQuerySet(models.QuerySet):
     def shown(self) -> "BlogCommentQuerySet":
         return self.filter(status=BlogComment.Status.VISIBLE)
 
+    def visible_to(self, user) -> "BlogCommentQuerySet":
+        """Visible comments on published, public posts the person may read."""
+        from .pages import BlogPostPage
+
+        return self.shown().filter(post__in=BlogPostPage.objects.visible_to(user).values("pk"))
+
     def for_post_page(self) -> "BlogCommentQuerySet":
         return self.select_related("author").order_by("created_at", "pk")
 

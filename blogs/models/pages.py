@@ -131,10 +131,9 @@ def _visible_comment_count():
 
 
 class BlogPostQuerySet(PageQuerySet):
-    def readable_by(self, user) -> BlogPostQuerySet:
+    def visible_to(self, user) -> BlogPostQuerySet:
         """Published, public posts in communities whose content the person may read."""
-        readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
-        return self.live().public().filter(community__in=readable.values("pk"))
+        return community_permissions.filter_by_readable_community(self.live().public(), user)
 
     def by_author(self, person) -> BlogPostQuerySet:
         return self.filter(Q(owner=person) | Q(pk__in=_co_authored_post_ids(person)))

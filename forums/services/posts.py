@@ -4,6 +4,8 @@ how facilitators resolve them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -242,9 +244,15 @@ def reaction_toggle(*, actor, post: Post, kind: str) -> bool:
 
 @transaction.atomic
 def watch_toggle(*, actor, thread: Thread | None = None, category: Category | None = None) -> bool:
-    community = thread.community if thread else category.community
+    """Watch the thread (or, without one, the category), or stop watching it."""
+    target: dict[str, Any]
+    if thread is not None:
+        community, target = thread.community, {"thread": thread}
+    elif category is not None:
+        community, target = category.community, {"category": category}
+    else:
+        raise ValueError("Watch a thread or a category.")
     require(permissions.can_follow(actor, community), "Sign in as a member to follow this.")
-    target = {"thread": thread} if thread else {"category": category}
     deleted, _ = Watch.objects.filter(user=actor, **target).delete()
     if deleted:
         return False

@@ -89,7 +89,7 @@ def thread_create(
         if held
         else Thread.Status.PUBLISHED
     )
-    created_at = publish_at if scheduled else now
+    created_at = publish_at if scheduled and publish_at is not None else now
     thread = Thread.objects.create(
         community=community,
         category=category,

@@ -10,12 +10,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from communities import permissions as community_permissions
-from communities.models import Community
 
 from .. import permissions
 from ..forms import ReplyForm
 from ..models import POSTS_PER_PAGE, Bookmark, Category, Post, Reaction, Thread, Watch
 from ..services import threads as thread_services
+from ..thread_actions import actions_for
 from .base import CommunityForumMixin, page_of_post, paginate_threads, thread_posts
 
 
@@ -138,6 +138,7 @@ class ThreadView(CommunityForumMixin, TemplateView):
             if thread.answer and thread.answer.status == Post.Status.VISIBLE
             else None,
             tags=thread.tags.all(),
+            other_actions=actions_for(user, thread),
         )
         return context
 
@@ -194,14 +195,8 @@ class BookmarkListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        readable = community_permissions.filter_readable_communities(Community.objects.all(), user)
         bookmarks = (
-            Bookmark.objects.filter(
-                user=user,
-                post__status=Post.Status.VISIBLE,
-                post__thread__status=Thread.Status.PUBLISHED,
-                post__thread__community__in=readable,
-            )
+            Bookmark.objects.visible_to(user)
             .select_related("post__thread__community", "post__author")
             .order_by("-created_at")
         )
