@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("forums.urls")),
     path("", include("blogs.urls")),
     path("", include("notifications.urls")),
+    path("", include("facilitation.urls")),
 ]
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):

@@ -11,9 +11,11 @@ class ForumsConfig(AppConfig):
         from copsite.search_types import search_types
 
         from . import digest, emails, notification_kinds, notifications, signals  # noqa: F401
+        from .facilitation import register_facilitation
         from .search import THREAD_SEARCH
         from .sections import FORUM_SECTION, register_forum_links
 
         register_section(FORUM_SECTION)
         register_forum_links()
         search_types.register(THREAD_SEARCH)
+        register_facilitation()  # needs-attention providers and the welcome writer

@@ -6,7 +6,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications and e-mail"
 
     def ready(self) -> None:
-        # Register the e-mail kinds: "notification", "facilitator_nudge" and "broadcast"; the
-        # notification kinds several apps share; signals: new members' e-mail setting for the
-        # community.
-        from . import emails, facilitation_emails, notification_kinds, signals  # noqa: F401
+        # Register the e-mail kind "notification"; the notification kinds several apps share;
+        # signals: new members' e-mail setting for the community.
+        from . import emails, notification_kinds, signals  # noqa: F401

@@ -2,7 +2,6 @@ from celery import shared_task
 
 from . import events, services
 from .digest_tasks import prune_digest_runs, send_due_digests  # noqa: F401  (registers them)
-from .facilitation_tasks import send_facilitator_nudges  # noqa: F401  (registers the task)
 from .maintenance import notifications_prune
 
 

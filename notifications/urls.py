@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -19,5 +19,4 @@ urlpatterns = [
         name="email-link-settings",
     ),
     path("email/unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
-    path("", include("notifications.facilitation_urls")),
 ]

@@ -24,8 +24,8 @@ from django.apps import apps
 from communities.models import Community
 
 ROOT = Path(__file__).resolve().parents[1]
-OUR_APPS = ("accounts", "blogs", "communities", "community_pages", "forums", "notifications",
-            "pages", "copsite")  # fmt: skip
+OUR_APPS = ("accounts", "blogs", "communities", "community_pages", "facilitation", "forums",
+            "notifications", "pages", "copsite")  # fmt: skip
 GUARDED = re.compile(
     r"(^|/)(views|admin_views|\w+_views|feeds|sections|home_sections|reading|digest"
     r"|moderation_queries|api)\.py$|/views/|/digests/"

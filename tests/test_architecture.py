@@ -11,8 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MAP = ROOT / "docs" / "architecture.md"
 OUR_PACKAGES = (
-    "accounts", "blogs", "communities", "community_pages", "copsite", "forums", "notifications",
-    "pages",
+    "accounts", "blogs", "communities", "community_pages", "copsite", "facilitation", "forums",
+    "notifications", "pages",
 )  # fmt: skip
 
 

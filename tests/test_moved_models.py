@@ -1,11 +1,13 @@
 """A database made before models moved between apps migrates forward whole.
 
 The migration graph is wound back to where it stood at cbc5c17 (the blogs app owning
-`CommunitiesIndexPage` and `CommunityPage`, the forums app owning `PostingBan`), content is
-written there with the models of that time (a community's pages, a post, revisions, log entries,
-a reference index row, a workflow state, a posting stop), then the graph is migrated forward.
-Every page must still serve, everything that named the moved models through their content types
-must name the new ones, and the stop must still stop.
+`CommunitiesIndexPage` and `CommunityPage`, the forums app owning `PostingBan`, the
+notifications app owning `Broadcast` and `Welcome`), content is written there with the models of
+that time (a community's pages, a post, revisions, log entries, a reference index row, a
+workflow state, a posting stop, an announcement and a welcome), then the graph is migrated
+forward. Every page must still serve, everything that named the moved models through their
+content types must name the new ones, the stop must still stop, and the announcement and the
+welcome must be facilitation's, with their data.
 """
 
 import importlib
@@ -15,6 +17,7 @@ import uuid
 import pytest
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -25,10 +28,12 @@ from blogs.models import BlogIndexPage, BlogPostPage
 from communities.models import Community, PostingBan
 from communities.permissions import NoPosting, why_no_posting
 from community_pages.models import CommunitiesIndexPage, CommunityPage
+from facilitation.models import Broadcast, Welcome
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# The leaf migration of each of our apps at cbc5c17; community_pages did not exist.
+# The leaf migration of each of our apps at cbc5c17; community_pages and facilitation did not
+# exist.
 BEFORE_THE_MOVE = [
     ("accounts", "0002_feedkey"),
     ("communities", "0002_community_slug_redirect"),
@@ -37,6 +42,7 @@ BEFORE_THE_MOVE = [
     ("notifications", "0006_my_posts_activity_label"),
     ("pages", "0002_site_pages"),
     ("community_pages", None),
+    ("facilitation", None),
 ]
 _add_child = importlib.import_module("blogs.migrations.0002_community_blogs")._add_child
 
@@ -108,6 +114,16 @@ def _write_blog_content_the_old_way(apps) -> dict:
     get("forums", "PostingBan").objects.create(
         community_id=community.pk, user_id=author.pk, reason="Selling things"
     )
+    broadcast = get("notifications", "Broadcast").objects.create(
+        community_id=community.pk, author_id=author.pk, subject="Meet-up in May",
+        body="Join us on **Friday**.", recipient_count=12, submission_key="announce-1",
+    )  # fmt: skip
+    get("notifications", "Welcome").objects.create(
+        community_id=community.pk, user_id=author.pk, welcomed_by_id=author.pk
+    )
+    broadcast_type, _ = ContentType.objects.get_or_create(
+        app_label="notifications", model="broadcast"
+    )
     workflow = get("wagtailcore", "Workflow").objects.create(name="Damp facilitators")
     get("wagtailcore", "WorkflowState").objects.create(
         content_type=container_type, base_content_type=page_type, object_id=str(container.pk),
@@ -121,6 +137,8 @@ def _write_blog_content_the_old_way(apps) -> dict:
         "blog": blog.pk,
         "post": post.pk,
         "revision": revision.pk,
+        "broadcast": broadcast.pk,
+        "broadcast_type": broadcast_type.pk,
     }
 
 
@@ -151,6 +169,18 @@ def test_content_written_before_the_moves_serves_after_them(client):
     author = get_user_model().objects.get(pk=ids["author"])
     community = Community.objects.get(pk=ids["community"])
     assert why_no_posting(author, community) is NoPosting.STOPPED
+
+    broadcast = Broadcast.objects.get(pk=ids["broadcast"])
+    assert (broadcast.community_id, broadcast.author_id) == (ids["community"], ids["author"])
+    assert (broadcast.subject, broadcast.body) == ("Meet-up in May", "Join us on **Friday**.")
+    assert (broadcast.recipient_count, broadcast.submission_key) == (12, "announce-1")
+    welcome = Welcome.objects.get(community_id=ids["community"])
+    assert welcome.user_id == welcome.welcomed_by_id == ids["author"]
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.get_for_model(Broadcast).pk == ids["broadcast_type"]  # relabelled
+    assert not ContentType.objects.filter(app_label="notifications", model="broadcast").exists()
+    again = Broadcast.objects.create(community=community, author=author, subject="Hi", body="Hi")
+    assert again.pk > broadcast.pk  # the table's id sequence carried on
 
     assert client.get("/c/").status_code == 302
     assert client.get("/c/damp/").status_code == 200

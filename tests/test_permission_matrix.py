@@ -18,7 +18,8 @@ from wagtail.documents import get_document_model
 from communities import services as community_services
 from communities.models import Ban, Membership, Role
 from community_pages.collections import community_collection
-from notifications.models import Broadcast, Notification
+from facilitation.models import Broadcast
+from notifications.models import Notification
 from notifications.notification_kinds import REPLY
 from tests.conftest import make_cast
 from tests.factories import MembershipFactory, UserFactory
@@ -474,22 +475,20 @@ URLS += [
         lambda v, r: 302,
         method="post",
     ),
-    Row("facilitate", lambda c: reverse("notifications:facilitate"), facilitators_anywhere),
+    Row("facilitate", lambda c: reverse("facilitation:facilitate"), facilitators_anywhere),
     Row(
         "broadcast-create",
-        lambda c: reverse("notifications:broadcast-create", args=[c.community.slug]),
+        lambda c: reverse("facilitation:broadcast-create", args=[c.community.slug]),
         forum_write(MODERATORS),
     ),
     Row(
         "broadcast-detail",
-        lambda c: reverse(
-            "notifications:broadcast-detail", args=[c.community.slug, c.broadcast_id]
-        ),
+        lambda c: reverse("facilitation:broadcast-detail", args=[c.community.slug, c.broadcast_id]),
         forum_write(MODERATORS),
     ),
     Row(
         "members-welcome",
-        lambda c: reverse("notifications:members-welcome", args=[c.community.slug]),
+        lambda c: reverse("facilitation:members-welcome", args=[c.community.slug]),
         forum_write(MODERATORS, ok=400),
         method="post",
     ),

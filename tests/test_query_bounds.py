@@ -7,7 +7,8 @@ The other pages' bounds live with their features: tests/forums (forum, thread, l
 queue, forum settings, merge, split, post history, feeds page, forum feeds), tests/blogs (blog,
 blog tag, post, latest, author, site tag, feeds page, a blog's feed), tests/communities
 (directory, home, member list, admin requests, members and invitations), tests/accounts
-(profile), tests/notifications (notifications, facilitation page) and tests/pages (home page).
+(profile), tests/notifications (notifications), tests/facilitation (facilitation page) and
+tests/pages (home page).
 Here, forms about a row (a thread, a post, a comment, a category) count as detail pages.
 Redirects, POST-only actions, file downloads and the health check have no bound."""
 
@@ -31,10 +32,11 @@ from blogs import services as blog_services
 from communities import services as community_services
 from communities.models import Role, Visibility
 from communities.permissions import forget_access
+from facilitation import broadcasts as facilitation
 from forums.models import Category, Thread
 from forums.services import categories as forum_categories
 from forums.services import posts as forum_posts
-from notifications import facilitation, unsubscribe
+from notifications import unsubscribe
 from notifications.models import OutboundEmail
 from tests.blogs.conftest import make_post
 from tests.factories import (
@@ -444,8 +446,8 @@ def test_email_settings_and_announcement_pages_do_not_grow(pages):
     settings_link = reverse("notifications:email-link-settings", args=[manage])
     pages.add(from_an_email, settings_link, 7, in_list)
     pages.add(from_an_email, reverse("notifications:unsubscribe", args=[everything]), 3)
-    announce = reverse("notifications:broadcast-create", args=[community.slug])
+    announce = reverse("facilitation:broadcast-create", args=[community.slug])
     pages.add(reader, announce, 11, lambda: newest["subject"])
-    detail = reverse("notifications:broadcast-detail", args=[community.slug, broadcast.pk])
+    detail = reverse("facilitation:broadcast-detail", args=[community.slug, broadcast.pk])
     pages.add(reader, detail, 10)
     pages.check(lambda: grow(MORE))

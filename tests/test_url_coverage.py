@@ -19,7 +19,8 @@ from tests.test_permission_matrix import matrix as site_matrix
 
 MATRICES = (site_matrix, blog_matrix)
 
-OUR_APPS = {"accounts", "communities", "forums", "blogs", "notifications", "pages", "copsite"}
+OUR_APPS = {"accounts", "communities", "forums", "blogs", "notifications", "facilitation", "pages",
+            "copsite"}  # fmt: skip
 
 # {view name: why it is not a matrix row, and which test covers who may reach it}.
 EXEMPT: dict[str, str] = {}

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "forums",
     "blogs",
     "notifications",
+    "facilitation",
     "pages",
     # Wagtail
     "wagtail.contrib.forms",
@@ -187,7 +188,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600.0,
     },
     "send-facilitator-nudges": {  # hourly: each facilitator at their own digest hour
-        "task": "notifications.facilitation_tasks.send_facilitator_nudges",
+        "task": "facilitation.tasks.send_facilitator_nudges",
         "schedule": crontab(minute=5),
     },
 }

@@ -17,20 +17,20 @@ from django.utils.html import escape
 
 from communities.models import Membership, MembershipRequest, RequestStatus, Role, Visibility
 from communities.permissions import forget_access
+from facilitation import broadcasts as facilitation
+from facilitation.models import Broadcast, Welcome
+from facilitation.nudges import nudges_for
+from facilitation.tasks import send_facilitator_nudges
 from forums.models import Flag, Post, Thread
 from forums.notification_kinds import MENTION
 from forums.services import threads as forum_threads
-from notifications import facilitation, services, unsubscribe
-from notifications import facilitation_emails as _emails  # noqa: F401  (registers the kinds)
-from notifications.facilitation_tasks import send_facilitator_nudges
+from notifications import services, unsubscribe
 from notifications.models import (
-    Broadcast,
     CommunityEmailSetting,
     Delivery,
     EmailSettings,
     Notification,
     OutboundEmail,
-    Welcome,
 )
 from tests.conftest import make_cast
 from tests.factories import (
@@ -73,7 +73,7 @@ def old_member(community, **kwargs):
 
 
 def nudges(place):
-    (found,) = facilitation.nudges_for(place.facilitator)
+    (found,) = nudges_for(place.facilitator)
     return found
 
 
@@ -172,16 +172,16 @@ def test_a_community_with_a_recent_post_a_scheduled_thread_or_a_young_age_is_not
     young.created_at = ago(days=7)
     young.save()
     forget_access(place.facilitator)  # memberships are cached per request
-    items = {n.community: n for n in facilitation.nudges_for(place.facilitator)}
+    items = {n.community: n for n in nudges_for(place.facilitator)}
     assert items[young].quiet_since is None
 
 
 def test_nudges_cover_only_communities_the_person_facilitates(place):
     elsewhere = CommunityFactory()
     age_thread(make_thread(elsewhere, author=old_member(elsewhere)), hours=49)
-    assert [n.community for n in facilitation.nudges_for(place.facilitator)] == [place.community]
+    assert [n.community for n in nudges_for(place.facilitator)] == [place.community]
     member = old_member(place.community)
-    assert facilitation.nudges_for(member) == []
+    assert nudges_for(member) == []
 
 
 # --- The facilitation page --------------------------------------------------------------------
@@ -196,7 +196,7 @@ def test_the_facilitation_page_lists_every_kind_of_nudge(client, place):
     newcomer = MembershipFactory(community=place.community).user
     Flag.objects.create(post=thread.posts.get(), reporter=author, reason="spam")
     client.force_login(place.facilitator)
-    response = client.get(reverse("notifications:facilitate"))
+    response = client.get(reverse("facilitation:facilitate"))
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count("<h1") == 1
@@ -208,14 +208,14 @@ def test_the_facilitation_page_lists_every_kind_of_nudge(client, place):
         "Reported posts (1)",
         "It has been quiet",
         reverse("forums:thread-start", args=[place.community.slug]),
-        reverse("notifications:broadcast-create", args=[place.community.slug]),
+        reverse("facilitation:broadcast-create", args=[place.community.slug]),
     ):
         assert text in page
 
 
 def test_the_facilitation_page_says_when_nothing_is_waiting(client, place):
     client.force_login(place.facilitator)
-    response = client.get(reverse("notifications:facilitate"))
+    response = client.get(reverse("facilitation:facilitate"))
     assert "Nothing is waiting for you" in response.content.decode()
 
 
@@ -233,7 +233,7 @@ def _busy_communities(facilitator, count: int, items: int) -> None:
 def test_the_facilitation_page_query_count_does_not_grow_with_communities_or_items(client):
     facilitator = UserFactory()
     client.force_login(facilitator)
-    url = reverse("notifications:facilitate")
+    url = reverse("facilitation:facilitate")
     counts, total = [], 0
     for communities, items in ((1, 1), (4, 3)):
         _busy_communities(facilitator, communities, items)
@@ -253,7 +253,7 @@ def test_the_facilitation_page_query_count_does_not_grow_with_communities_or_ite
 
 def _welcome(client, community, user_ids, key="welcome-key-1"):
     return client.post(
-        reverse("notifications:members-welcome", args=[community.slug]),
+        reverse("facilitation:members-welcome", args=[community.slug]),
         {"members": [str(uid) for uid in user_ids], "submission_key": key},
     )
 
@@ -408,7 +408,7 @@ def test_site_staff_see_every_community_on_the_page_but_get_no_email_without_a_r
     _something_waiting(place)
     staff = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(staff)
-    page = client.get(reverse("notifications:facilitate")).content.decode()
+    page = client.get(reverse("facilitation:facilitate")).content.decode()
     assert place.community.name in page and "Threads without a reply (1)" in page
     assert _run(_at_local_hour(7), django_capture_on_commit_callbacks) == 1
     assert [message.to for message in mail.outbox] == [[place.facilitator.email]]
@@ -457,7 +457,7 @@ def _announce(client, community, *, action="send", key="announce-1", **data):
     values = {"subject": "Meet-up in May", "body": "Join us on **Friday**.", "submission_key": key}
     values.update(data)
     return client.post(
-        reverse("notifications:broadcast-create", args=[community.slug]),
+        reverse("facilitation:broadcast-create", args=[community.slug]),
         {"action": action, **values},
     )
 
@@ -500,7 +500,7 @@ def test_a_broadcast_reaches_every_member_except_those_who_turned_it_off(
     broadcast = Broadcast.objects.get()
     assert response.status_code == 302
     assert response.url == reverse(
-        "notifications:broadcast-detail", args=[place.community.slug, broadcast.pk]
+        "facilitation:broadcast-detail", args=[place.community.slug, broadcast.pk]
     )
     got = {address for message in mail.outbox for address in message.to}
     assert got == {audience.reader.email, audience.second.email, place.facilitator.email}
@@ -592,7 +592,7 @@ def test_broadcast_counts_show_sent_and_failed(
     counts = facilitation.delivery_counts([broadcast])[broadcast.pk]
     assert (counts.sent, counts.failed, counts.skipped, counts.waiting) == (3, 1, 0, 0)
     page = client.get(
-        reverse("notifications:broadcast-detail", args=[place.community.slug, broadcast.pk])
+        reverse("facilitation:broadcast-detail", args=[place.community.slug, broadcast.pk])
     )
     assert page.status_code == 200
     text = re.sub(r"\s+", " ", page.content.decode())
@@ -645,7 +645,7 @@ def test_broadcasts_are_rate_limited_per_community_and_keep_what_was_written(
 def test_the_announce_page_shows_a_preview_and_earlier_announcements(client, place, audience):
     client.force_login(place.facilitator)
     _announce(client, place.community)
-    url = reverse("notifications:broadcast-create", args=[place.community.slug])
+    url = reverse("facilitation:broadcast-create", args=[place.community.slug])
     page = client.get(url).content.decode()
     assert page.count("<h1") == 1 and "Meet-up in May" in page and "3 members can get it" in page
     preview = _announce(client, place.community, action="preview", body="<script>x</script>*hi*")
@@ -681,30 +681,28 @@ def community_facilitators(ok: int):
 
 
 ROWS = [
-    ("facilitate", lambda c: reverse("notifications:facilitate"), "get", facilitators_anywhere),
+    ("facilitate", lambda c: reverse("facilitation:facilitate"), "get", facilitators_anywhere),
     (
         "broadcast-create",
-        lambda c: reverse("notifications:broadcast-create", args=[c.community.slug]),
+        lambda c: reverse("facilitation:broadcast-create", args=[c.community.slug]),
         "get",
         community_facilitators(200),
     ),
     (
         "broadcast-create-post",
-        lambda c: reverse("notifications:broadcast-create", args=[c.community.slug]),
+        lambda c: reverse("facilitation:broadcast-create", args=[c.community.slug]),
         "post",
         community_facilitators(400),  # an empty form
     ),
     (
         "broadcast-detail",
-        lambda c: reverse(
-            "notifications:broadcast-detail", args=[c.community.slug, c.broadcast.pk]
-        ),
+        lambda c: reverse("facilitation:broadcast-detail", args=[c.community.slug, c.broadcast.pk]),
         "get",
         community_facilitators(200),
     ),
     (
         "members-welcome",
-        lambda c: reverse("notifications:members-welcome", args=[c.community.slug]),
+        lambda c: reverse("facilitation:members-welcome", args=[c.community.slug]),
         "post",
         community_facilitators(400),  # nobody chosen
     ),
@@ -745,7 +743,7 @@ def test_a_broadcast_of_another_community_is_404_on_this_ones_url(client, place,
     client.force_login(place.facilitator)
     _announce(client, other)
     broadcast = Broadcast.objects.get()
-    url = reverse("notifications:broadcast-detail", args=[place.community.slug, broadcast.pk])
+    url = reverse("facilitation:broadcast-detail", args=[place.community.slug, broadcast.pk])
     assert client.get(url).status_code == 404
 
 
@@ -753,5 +751,5 @@ def test_the_facilitation_page_shows_only_the_persons_own_communities(client, pl
     other = MembershipFactory(role=Role.FACILITATOR)
     MembershipFactory(community=other.community)  # a new member there
     client.force_login(place.facilitator)
-    page = client.get(reverse("notifications:facilitate")).content.decode()
+    page = client.get(reverse("facilitation:facilitate")).content.decode()
     assert other.community.name not in page

@@ -19,10 +19,13 @@ from django.views import View
 from communities import permissions as community_permissions
 from communities.view_mixins import CommunityFacilitatorMixin
 
-from . import facilitation
-from . import facilitation_emails as _emails  # noqa: F401  (registers the e-mail kinds)
-from .facilitation_forms import BroadcastForm, WelcomeForm
+from . import broadcasts
+from .attention import providers_context
+from .forms import BroadcastForm, WelcomeForm
+from .member_attention import new_members_to_welcome
 from .models import Broadcast
+from .nudges import nudges_for
+from .welcomes import members_welcome
 
 RECENT_BROADCASTS = 10
 
@@ -54,7 +57,7 @@ def _welcome_form(nudges, data=None, error: ValidationError | None = None) -> We
 
 def render_dashboard(request, *, posted_to=None, data=None, error=None, status=200):
     """The page; `posted_to` is the community whose welcome form came back with a problem."""
-    nudges = facilitation.nudges_for(request.user)
+    nudges = nudges_for(request.user)
     for item in nudges:
         if item.new_members:
             bound = posted_to is not None and item.community.pk == posted_to.pk
@@ -64,12 +67,11 @@ def render_dashboard(request, *, posted_to=None, data=None, error=None, status=2
     waiting = [item for item in nudges if item.has_something]
     return render(
         request,
-        "notifications/facilitate/index.html",
+        "facilitation/index.html",
         {
+            **providers_context(),
             "waiting": waiting,
             "calm": [item for item in nudges if not item.has_something],
-            "unanswered_hours": int(facilitation.UNANSWERED_AFTER.total_seconds() // 3600),
-            "quiet_days": facilitation.QUIET_AFTER.days,
             "has_errors": posted_to is not None,
         },
         status=status,
@@ -93,7 +95,7 @@ class MembersWelcomeView(CommunityFacilitatorMixin, View):
         error = None
         if form.is_valid():
             try:
-                post = facilitation.members_welcome(
+                posted = members_welcome(
                     actor=request.user,
                     community=self.community,
                     user_ids=form.cleaned_data["members"],
@@ -103,14 +105,14 @@ class MembersWelcomeView(CommunityFacilitatorMixin, View):
                 error = problem
             else:
                 messages.success(
-                    request, f"Your welcome is posted in “{post.thread.title}” in "
+                    request, f"Your welcome is posted in “{posted.title}” in "
                     f"{self.community.name}.",
                 )  # fmt: skip
-                return redirect("notifications:facilitate")
-        still_new = facilitation.new_members_to_welcome([self.community.pk]).exists()
+                return redirect("facilitation:facilitate")
+        still_new = new_members_to_welcome([self.community.pk]).exists()
         if not still_new:  # nothing left to show the form with: say so on the page
             messages.error(request, "Everyone new here has already been welcomed.")
-            return redirect("notifications:facilitate")
+            return redirect("facilitation:facilitate")
         return render_dashboard(
             request, posted_to=self.community, data=request.POST, error=error, status=400
         )
@@ -128,20 +130,18 @@ class BroadcastCreateView(CommunityFacilitatorMixin, View):
             .select_related("author")
             .order_by("-created_at", "-pk")[:RECENT_BROADCASTS]
         )
-        counts = facilitation.delivery_counts(recent)
+        counts = broadcasts.delivery_counts(recent)
         for broadcast in recent:
             broadcast.counts = counts[broadcast.pk]
         context = {
             "community": self.community,
             "form": form,
             "preview": preview,
-            "recipient_count": facilitation.broadcast_recipients(self.community).count(),
+            "recipient_count": broadcasts.broadcast_recipients(self.community).count(),
             "recent": recent,
-            "per_day": facilitation.broadcasts_per_day(),
+            "per_day": broadcasts.broadcasts_per_day(),
         }
-        return render(
-            request, f"notifications/facilitate/announce/{template}", context, status=status
-        )
+        return render(request, f"facilitation/announce/{template}", context, status=status)
 
     def get(self, request, slug):
         return self._render(request, BroadcastForm())
@@ -161,7 +161,7 @@ class BroadcastCreateView(CommunityFacilitatorMixin, View):
             )
         data = form.cleaned_data
         try:
-            broadcast = facilitation.broadcast_create(
+            broadcast = broadcasts.broadcast_create(
                 actor=request.user,
                 community=self.community,
                 subject=data["subject"],
@@ -177,7 +177,7 @@ class BroadcastCreateView(CommunityFacilitatorMixin, View):
             f"member{'s' if broadcast.recipient_count != 1 else ''}.",
         )
         return redirect(
-            "notifications:broadcast-detail", slug=self.community.slug, broadcast_id=broadcast.pk
+            "facilitation:broadcast-detail", slug=self.community.slug, broadcast_id=broadcast.pk
         )
 
 
@@ -192,14 +192,14 @@ class BroadcastDetailView(CommunityFacilitatorMixin, View):
         )
         if broadcast is None:
             raise Http404("No such announcement")
-        counts = facilitation.delivery_counts([broadcast])[broadcast.pk]
+        counts = broadcasts.delivery_counts([broadcast])[broadcast.pk]
         return render(
             request,
-            "notifications/facilitate/broadcast/index.html",
+            "facilitation/broadcast/index.html",
             {
                 "community": self.community,
                 "broadcast": broadcast,
                 "counts": counts,
-                "announce_url": reverse("notifications:broadcast-create", args=[slug]),
+                "announce_url": reverse("facilitation:broadcast-create", args=[slug]),
             },
         )

@@ -1,9 +1,11 @@
-"""Facilitation URLs. Included by `notifications.urls`, so the names are in the "notifications"
-namespace: this module sets no `app_name` of its own."""
+"""Facilitation URLs, in the "facilitation" namespace (they were in "notifications" before the
+app had its own; the paths and names are the same)."""
 
 from django.urls import path
 
-from . import facilitation_views as views
+from . import views
+
+app_name = "facilitation"
 
 urlpatterns = [
     path("facilitate/", views.FacilitateView.as_view(), name="facilitate"),

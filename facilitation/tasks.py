@@ -1,12 +1,12 @@
-"""Celery tasks for facilitation. `notifications.tasks` imports this module so the worker
-registers them; beat runs `send_facilitator_nudges` every hour (copsite/settings)."""
+"""Celery tasks for facilitation (found by the Celery app's autodiscovery); beat runs
+`send_facilitator_nudges` every hour (copsite/settings)."""
 
 from datetime import datetime
 
 from celery import shared_task
 
-from . import facilitation
-from . import facilitation_emails as _emails  # noqa: F401  (registers the e-mail kinds)
+from . import emails as _emails  # noqa: F401  (registers the e-mail kinds)
+from .nudges import facilitator_nudges_queue
 
 
 @shared_task
@@ -15,4 +15,4 @@ def send_facilitator_nudges(now: datetime | str | None = None) -> int:
     a second run in the same hour queues nothing (one outbox key per person and local day)."""
     if isinstance(now, str):
         now = datetime.fromisoformat(now)
-    return facilitation.facilitator_nudges_queue(now)
+    return facilitator_nudges_queue(now)

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 
 from communities.models import Role
-from notifications import facilitation
-from notifications.models import Broadcast
+from facilitation import broadcasts as facilitation
+from facilitation.models import Broadcast
 from tests.factories import CommunityFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -11,10 +11,13 @@ from django.urls import reverse
 from accounts.models import User
 from communities import permissions as community_permissions
 from copsite.markup import MENTION, render_markdown
+from notifications import preferences, unsubscribe
+from notifications.models import CommunityEmailSetting, Delivery
 from notifications.registry import EmailContent, email_kind
 
-from . import facilitation, preferences, unsubscribe
-from .models import Broadcast, CommunityEmailSetting, Delivery
+from .attention import providers_context
+from .models import Broadcast
+from .nudges import nudges_for
 
 IMAGE = re.compile(r"!\[((?:\\.|[^\]\\])*)\]\([^)\s]*\)")
 RELATIVE_LINK = re.compile(r"\]\(/(?!/)")
@@ -40,7 +43,7 @@ def facilitator_nudge(payload: dict) -> EmailContent | None:
         return None
     if preferences.settings_for(user).facilitation == Delivery.OFF:
         return None
-    waiting = [n for n in facilitation.nudges_for(user, roles_only=True) if n.has_something]
+    waiting = [n for n in nudges_for(user, roles_only=True) if n.has_something]
     if not waiting:
         return None
     if len(waiting) == 1:
@@ -53,12 +56,12 @@ def facilitator_nudge(payload: dict) -> EmailContent | None:
     footer, headers = _footer(user.pk, NUDGE_SCOPE)
     return EmailContent(
         subject=subject,
-        template="notifications/emails/nudge",
+        template="facilitation/emails/nudge",
         context={
+            **providers_context(),
             "person": user,
             "communities": waiting,
-            "dashboard_url": settings.SITE_URL + reverse("notifications:facilitate"),
-            "unanswered_hours": int(facilitation.UNANSWERED_AFTER.total_seconds() // 3600),
+            "dashboard_url": settings.SITE_URL + reverse("facilitation:facilitate"),
             **footer,
         },
         headers=headers,
@@ -109,7 +112,7 @@ def broadcast_email(payload: dict) -> EmailContent | None:
     footer, headers = _footer(user.pk, f"community:{community.pk}")
     return EmailContent(
         subject=f"[{community.name}] {broadcast.subject}",
-        template="notifications/emails/broadcast",
+        template="facilitation/emails/broadcast",
         context={
             "person": user,
             "broadcast": broadcast,
