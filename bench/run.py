@@ -370,7 +370,7 @@ def plan_blog_pages(user, communities, requests: int, rng: random.Random) -> lis
     from blogs.tree import blog_path
     from community_pages.models import site_relative_url
 
-    posts = BlogPostPage.objects.readable_by(user).filter(community__in=communities)
+    posts = BlogPostPage.objects.visible_to(user).filter(community__in=communities)
     blogs = sorted(set(posts.values_list("community__slug", flat=True)))
     post_paths = list(posts.order_by("pk").values_list("url_path", flat=True)[: requests * 40])
     tags = sorted(

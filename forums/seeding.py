@@ -2,9 +2,11 @@
 
 `communities.seeding.seed_app_content` calls `seed_content(communities, members, rng)` for
 `manage.py seed` and `manage.py load_demo`; the benchmark (`bench/run.py`) calls it with exact
-sizes. Everything is written with `bulk_create` (no services, no per-row saves); the
-denormalised thread fields are then recomputed from the rows by a few UPDATE statements, so
-they agree with `services.threads.thread_refresh_stats` by construction.
+sizes. This module only chooses the demo content: who writes what, when, and who reacts,
+bookmarks and reads. Threads and posts are written through the forum's import path
+(`forums.importing.import_threads`, in bulk, no services and no notifications), which keeps the
+denormalised thread and community fields right, and records the mentions, watches and read
+markers posting leaves; reactions, bookmarks and readers' markers are bulk-inserted here.
 
 Sizes. Without arguments:
 
@@ -27,12 +29,9 @@ import math
 import random
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from django.db import connection
-from django.db.models import Count, F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -61,17 +60,15 @@ from copsite.demo_words import (
 )
 from copsite.markup import mention_markdown
 
-from .models import (
-    Bookmark,
-    Category,
-    Mention,
-    Post,
-    PostRevision,
-    Reaction,
-    Thread,
-    ThreadRead,
-    Watch,
+from .importing import (
+    ImportedPost,
+    ImportedRevision,
+    ImportedThread,
+    ThreadImport,
+    import_threads,
+    read_markers_import,
 )
+from .models import Bookmark, Category, Post, Reaction
 from .services.categories import DEFAULT_CATEGORIES
 
 BATCH_SIZE = 2000
@@ -226,6 +223,15 @@ def _times(rng: random.Random, count: int, now: datetime) -> list[datetime]:
 # --- Seeding --------------------------------------------------------------------------------------
 
 
+@dataclass
+class _People:
+    """Who belongs to each community, and who facilitates it (ids, sorted)."""
+
+    names: dict[int, str]
+    members_of: dict[int, list[int]]
+    moderators_of: dict[int, list[int]]
+
+
 def seed_content(
     communities: Sequence[Community],
     members: Sequence,
@@ -246,121 +252,154 @@ def seed_content(
         )
     if posts_per_thread is None:
         posts_per_thread = _overrides.get("posts_per_thread", POSTS_PER_THREAD)
-    if not connection.features.can_return_rows_from_bulk_insert:
-        raise RuntimeError("Forum seeding needs a database that returns ids from bulk inserts.")
 
     now = timezone.now()
-    names = {m.pk: m.public_name for m in members}
-    members_of: dict[int, list[int]] = defaultdict(list)
-    moderators_of: dict[int, list[int]] = defaultdict(list)
-    for community_id, user_id, role in Membership.objects.filter(
-        community__in=communities
-    ).values_list("community_id", "user_id", "role"):
-        members_of[community_id].append(user_id)
-        if role in (Role.OWNER, Role.FACILITATOR):
-            moderators_of[community_id].append(user_id)
-    for ids in members_of.values():
-        ids.sort()
-
+    people = _people(communities, members)
     categories_of = _seed_categories(communities, rng, summary)
 
     # How many threads each community gets, and how many posts each thread gets.
-    active = [c for c in communities if members_of[c.pk] and categories_of[c.pk]]
+    active = [c for c in communities if people.members_of[c.pk] and categories_of[c.pk]]
     thread_counts = _split(
         round(threads_per_community * len(active)),
-        [len(members_of[c.pk]) * rng.lognormvariate(0, 0.4) for c in active],
+        [len(people.members_of[c.pk]) * rng.lognormvariate(0, 0.4) for c in active],
     )
     plan = [c for c, n in zip(active, thread_counts, strict=True) for _ in range(n)]
     post_counts = _split(
         round(posts_per_thread * len(plan)), [rng.lognormvariate(0, 0.9) for _ in plan]
     )
 
-    threads: list[Thread] = []
-    thread_posts: list[list[Post]] = []
-    thread_tags: list[list[str]] = []
+    threads: list[ImportedThread] = []
     welcomed: set[int] = set()
     for community, post_count in zip(plan, post_counts, strict=True):
-        people = members_of[community.pk]
-        moderators = moderators_of[community.pk] or people
-        topic_name, words = _topic_of(community)
-        times = _times(rng, post_count, now)
         welcome = community.pk not in welcomed
         welcomed.add(community.pk)
-        if welcome:
-            author_id = rng.choice(moderators)
-            title = f"Welcome to {community.name}: introduce yourself here"
-            opening = WELCOME_BODY.format(name=community.name)
-            category = categories_of[community.pk][0]
-        else:
-            author_id = rng.choice(people)
-            category = _pick_category(rng, categories_of[community.pk])
-            title, fill = _title(rng, words)
-            opening = _opening_body(rng, fill)
-            if category.slug == "off-topic":
-                title = rng.choice(OFF_TOPIC_TITLES).format(
-                    event=rng.choice(EVENTS), role=rng.choice(ROLES)
-                )
-                opening = rng.choice(OFF_TOPIC_BODIES)
-        thread = Thread(
-            community=community,
-            category=category,
-            title=title[:200],
-            author_id=author_id,
-            as_team=welcome,
-            created_at=times[0],
-            last_activity_at=times[-1],
-            is_pinned=welcome or rng.random() < 0.01,
-            is_locked=not welcome and rng.random() < 0.02,
-            is_closed=not welcome and rng.random() < 0.04,
+        threads.append(
+            _thread(community, categories_of[community.pk], post_count, welcome, people, rng, now)
         )
-        posts = [Post(author_id=author_id, body=opening, created_at=times[0], as_team=welcome)]
-        posters = [author_id]
-        for when in times[1:]:
-            replier = rng.choice(people)
-            if replier == author_id and rng.random() < 0.7:
-                replier = rng.choice(people)  # the asker replies now and then, not as often
-            mention = None
-            if rng.random() < 0.05:  # someone who posted earlier in the thread
-                mentioned = rng.choice(posters)
-                if mentioned != replier and mentioned in names:
-                    mention = (mentioned, names[mentioned])
-            body = _reply_body(rng, opening, mention)
-            post = Post(author_id=replier, body=body, created_at=when)
-            roll = rng.random()
-            if roll < 0.015:
-                post.status = Post.Status.DELETED
-            elif roll < 0.025:
-                post.status = Post.Status.HIDDEN
-                post.moderation_reason = rng.choice(HIDE_REASONS)
-                post.moderated_by_id = rng.choice(moderators)
-            elif roll < 0.03:
-                post.status = Post.Status.HELD
-            posts.append(post)
-            posters.append(replier)
-        for post in posts:
-            if post.status == Post.Status.VISIBLE and rng.random() < 0.04:
-                post.edited_at = min(post.created_at + timedelta(minutes=rng.randint(2, 90)), now)
-        threads.append(thread)
-        thread_posts.append(posts)
-        tags = []
-        if not welcome and rng.random() < 0.35:
-            tags = rng.sample(_tag_words(topic_name, words), rng.randint(1, 2))
-        thread_tags.append(tags)
 
-    Thread.objects.bulk_create(threads, batch_size=BATCH_SIZE)
-    for thread, posts in zip(threads, thread_posts, strict=True):
-        for post in posts:
-            post.thread_id = thread.pk
-    all_posts = [post for posts in thread_posts for post in posts]
-    Post.objects.bulk_create(all_posts, batch_size=BATCH_SIZE)
-    summary.threads, summary.posts = len(threads), len(all_posts)
-
-    _seed_answers(threads, thread_posts, rng)
-    refresh_denormalised(communities)
-    _seed_revisions(all_posts)
-    _seed_people_activity(threads, thread_posts, members_of, rng, now, summary)
-    summary.tagged_threads = _seed_tags(threads, thread_tags)
+    imported = import_threads(threads)
+    summary.threads, summary.posts = len(imported.threads), imported.posts
+    summary.watches, summary.mentions = imported.watches, imported.mentions
+    summary.tagged_threads = imported.tagged_threads
+    summary.thread_reads = imported.read_markers
+    _seed_people_activity(imported.threads, people.members_of, rng, now, summary)
     return summary
+
+
+def _people(communities: list[Community], members: Sequence) -> _People:
+    people = _People(
+        names={m.pk: m.public_name for m in members},
+        members_of=defaultdict(list),
+        moderators_of=defaultdict(list),
+    )
+    for community_id, user_id, role in Membership.objects.filter(
+        community__in=communities
+    ).values_list("community_id", "user_id", "role"):
+        people.members_of[community_id].append(user_id)
+        if role in (Role.OWNER, Role.FACILITATOR):
+            people.moderators_of[community_id].append(user_id)
+    for ids in people.members_of.values():
+        ids.sort()
+    return people
+
+
+def _thread(
+    community: Community,
+    categories: list[Category],
+    post_count: int,
+    welcome: bool,
+    people: _People,
+    rng: random.Random,
+    now: datetime,
+) -> ImportedThread:
+    """One demo thread: each community's first is the team's pinned welcome; the others are
+    members' questions with replies, some edited, hidden, deleted or held, a few answered."""
+    members = people.members_of[community.pk]
+    moderators = people.moderators_of[community.pk] or members
+    topic_name, words = _topic_of(community)
+    times = _times(rng, post_count, now)
+    if welcome:
+        author_id = rng.choice(moderators)
+        title = f"Welcome to {community.name}: introduce yourself here"
+        opening = WELCOME_BODY.format(name=community.name)
+        category = categories[0]
+    else:
+        author_id = rng.choice(members)
+        category = _pick_category(rng, categories)
+        title, fill = _title(rng, words)
+        opening = _opening_body(rng, fill)
+        if category.slug == "off-topic":
+            title = rng.choice(OFF_TOPIC_TITLES).format(
+                event=rng.choice(EVENTS), role=rng.choice(ROLES)
+            )
+            opening = rng.choice(OFF_TOPIC_BODIES)
+    first = _post(rng, now, author=author_id, body=opening, created_at=times[0], as_team=welcome)
+    replies = []
+    posters = [author_id]
+    for when in times[1:]:
+        replier = rng.choice(members)
+        if replier == author_id and rng.random() < 0.7:
+            replier = rng.choice(members)  # the asker replies now and then, not as often
+        mention = None
+        if rng.random() < 0.05:  # someone who posted earlier in the thread
+            mentioned = rng.choice(posters)
+            if mentioned != replier and mentioned in people.names:
+                mention = (mentioned, people.names[mentioned])
+        body = _reply_body(rng, opening, mention)
+        replies.append(_post(rng, now, author=replier, body=body, created_at=when,
+                             **_moderated(rng, moderators)))  # fmt: skip
+        posters.append(replier)
+    tags = []
+    if not welcome and rng.random() < 0.35:
+        tags = rng.sample(_tag_words(topic_name, words), rng.randint(1, 2))
+    return ImportedThread(
+        community=community,
+        category=category,
+        title=title,
+        opening=first,
+        replies=tuple(replies),
+        tags=tuple(tags),
+        is_pinned=welcome or rng.random() < 0.01,
+        is_locked=not welcome and rng.random() < 0.02,
+        is_closed=not welcome and rng.random() < 0.04,
+        answer=None if welcome else _answer(rng, replies),
+    )
+
+
+def _moderated(rng: random.Random, moderators: list[int]) -> dict:
+    """A reply's status: a few are deleted, hidden by a facilitator or waiting for approval."""
+    roll = rng.random()
+    if roll < 0.015:
+        return {"status": Post.Status.DELETED}
+    if roll < 0.025:
+        return {
+            "status": Post.Status.HIDDEN,
+            "moderation_reason": rng.choice(HIDE_REASONS),
+            "moderated_by": rng.choice(moderators),
+        }
+    if roll < 0.03:
+        return {"status": Post.Status.HELD}
+    return {}
+
+
+def _post(rng: random.Random, now: datetime, **fields) -> ImportedPost:
+    """A post; one visible post in 25 was edited, keeping its first paragraph as the earlier
+    text (as `services.posts.post_edit` would)."""
+    post = ImportedPost(**fields)
+    if post.status != Post.Status.VISIBLE or rng.random() >= 0.04:
+        return post
+    edited_at = min(post.created_at + timedelta(minutes=rng.randint(2, 90)), now)
+    earlier = ImportedRevision(body=post.body.split("\n\n", 1)[0], replaced_at=edited_at)
+    return replace(post, edited_at=edited_at, revisions=(earlier,))
+
+
+def _answer(rng: random.Random, replies: list[ImportedPost]) -> int | None:
+    """About two in five questions with a visible reply have one of the first five marked as
+    the answer."""
+    visible = [n for n, reply in enumerate(replies) if reply.status == Post.Status.VISIBLE]
+    if visible and rng.random() < 0.4:
+        return rng.choice(visible[:5])
+    return None
 
 
 def _pick_category(rng: random.Random, categories: list[Category]) -> Category:
@@ -373,8 +412,8 @@ def _pick_category(rng: random.Random, categories: list[Category]) -> Category:
 
 
 def _tag_words(topic_name: str, words: Topic) -> list[str]:
-    words = [topic_name.lower(), *(t.lower() for t in words.things[:3]), "procurement", "data"]
-    return list(dict.fromkeys(w[:100] for w in words))
+    names = [topic_name.lower(), *(t.lower() for t in words.things[:3]), "procurement", "data"]
+    return list(dict.fromkeys(name[:100] for name in names))
 
 
 def _seed_categories(
@@ -424,98 +463,27 @@ def _seed_categories(
     return categories_of
 
 
-def _seed_answers(
-    threads: list[Thread], thread_posts: list[list[Post]], rng: random.Random
-) -> None:
-    """About two in five questions with a visible reply have one marked as the answer."""
-    answered = []
-    for thread, posts in zip(threads, thread_posts, strict=True):
-        replies = [p for p in posts[1:] if p.status == Post.Status.VISIBLE]
-        if replies and not thread.as_team and rng.random() < 0.4:
-            thread.answer_id = rng.choice(replies[:5]).pk
-            answered.append(thread)
-    Thread.objects.bulk_update(answered, ["answer"], batch_size=BATCH_SIZE)
-
-
-def refresh_denormalised(communities: Sequence[Community]) -> None:
-    """Recount every thread's replies, last post and last activity from its rows (what
-    `services.threads.thread_refresh_stats` does one thread at a time), then move each community's
-    `last_activity_at` forward to its latest published activity. A handful of UPDATEs."""
-    visible = Post.objects.filter(thread=OuterRef("pk"), status=Post.Status.VISIBLE).order_by()
-    opening = Post.objects.opening(OuterRef("thread"))
-    replies = visible.exclude(pk=Subquery(opening.values("pk")))
-    count = replies.values("thread").annotate(n=Count("pk")).values("n")
-    newest = visible.order_by("-created_at", "-pk")
-    threads = Thread.objects.filter(community__in=communities)
-    threads.update(
-        reply_count=Coalesce(Subquery(count), Value(0)),
-        last_post=Subquery(newest.values("pk")[:1]),
-    )
-    threads.update(
-        last_activity_at=Greatest(
-            F("created_at"), Coalesce(Subquery(newest.values("created_at")[:1]), F("created_at"))
-        )
-    )
-    latest = (
-        Thread.objects.filter(community=OuterRef("pk"), status=Thread.Status.PUBLISHED)
-        .order_by("-last_activity_at")
-        .values("last_activity_at")[:1]
-    )
-    Community.objects.filter(pk__in=[c.pk for c in communities]).update(
-        last_activity_at=Greatest(
-            F("last_activity_at"), Coalesce(Subquery(latest), F("last_activity_at"))
-        )
-    )
-
-
-def _seed_revisions(posts: list[Post]) -> None:
-    """Edited posts keep their earlier text, as `services.posts.post_edit` would."""
-    PostRevision.objects.bulk_create(
-        [
-            PostRevision(
-                post_id=p.pk,
-                body=p.body.split("\n\n", 1)[0],
-                edited_by_id=p.author_id,
-                created_at=p.edited_at,
-            )
-            for p in posts
-            if p.edited_at
-        ],
-        batch_size=BATCH_SIZE,
-    )
-
-
 def _seed_people_activity(
-    threads: list[Thread],
-    thread_posts: list[list[Post]],
+    threads: list[ThreadImport],
     members_of: dict[int, list[int]],
     rng: random.Random,
     now: datetime,
     summary: Summary,
 ) -> None:
-    """Reactions, read markers, watches, bookmarks and mentions, as the services leave them."""
+    """Reactions, bookmarks and members who read without posting, as the services leave them
+    (posting's own read markers, watches and mentions came with the import)."""
     reactions: list[Reaction] = []
     reads: dict[tuple[int, int], datetime] = {}
-    watches: set[tuple[int, int]] = set()
     bookmarks: dict[tuple[int, int], Bookmark] = {}
-    mentions: dict[tuple[int, int], Mention] = {}
+    posters: set[tuple[int, int]] = set()  # posting marked these read already
     kinds = (Reaction.Kind.HELPFUL, Reaction.Kind.THANKS)
-    for thread, posts in zip(threads, thread_posts, strict=True):
+    for item in threads:
+        thread, posts = item.thread, item.posts
         people = members_of[thread.community_id]
-        watches.add((thread.author_id, thread.pk))
         for post in posts:
             if post.status != Post.Status.VISIBLE:
                 continue
-            reads[(post.author_id, thread.pk)] = post.created_at  # posting marks as read
-            watches.add((post.author_id, thread.pk))
-            mentioned = _mentioned_id(post.body)
-            if mentioned is not None:
-                mentions[(post.pk, mentioned)] = Mention(
-                    post_id=post.pk,
-                    user_id=mentioned,
-                    created_at=post.created_at,
-                    notified_at=post.created_at,
-                )
+            posters.add((post.author_id, thread.pk))
             wanted = 0 if rng.random() < 0.7 else min(int(rng.expovariate(0.7)) + 1, 8)
             if post.pk == thread.answer_id:
                 wanted += 2
@@ -535,58 +503,10 @@ def _seed_people_activity(
                 bookmarks[key] = Bookmark(user_id=key[0], post_id=post.pk, created_at=now)
         # Some readers who did not post: part way through, or to the end.
         for user_id in rng.sample(people, min(len(people), rng.randint(0, 3))):
-            seen = rng.choice(posts)
-            key = (user_id, thread.pk)
-            if reads.get(key, seen.created_at) <= seen.created_at:
-                reads[key] = seen.created_at
+            reads[(user_id, thread.pk)] = rng.choice(posts).created_at
     Reaction.objects.bulk_create(reactions, batch_size=BATCH_SIZE, ignore_conflicts=True)
-    ThreadRead.objects.bulk_create(
-        [ThreadRead(user_id=u, thread_id=t, last_read_at=at) for (u, t), at in reads.items()],
-        batch_size=BATCH_SIZE,
-    )
-    Watch.objects.bulk_create(
-        [Watch(user_id=u, thread_id=t) for u, t in watches], batch_size=BATCH_SIZE
-    )
     Bookmark.objects.bulk_create(bookmarks.values(), batch_size=BATCH_SIZE)
-    Mention.objects.bulk_create(mentions.values(), batch_size=BATCH_SIZE)
     summary.reactions = len(reactions)
-    summary.thread_reads = len(reads)
-    summary.watches = len(watches)
+    read_markers_import(reads)
+    summary.thread_reads += len(reads.keys() - posters)
     summary.bookmarks = len(bookmarks)
-    summary.mentions = len(mentions)
-
-
-def _mentioned_id(body: str) -> int | None:
-    if not body.startswith("@["):
-        return None
-    from copsite.markup import mentioned_user_ids
-
-    ids = mentioned_user_ids(body)
-    return next(iter(ids)) if ids else None
-
-
-def _seed_tags(threads: list[Thread], thread_tags: list[list[str]]) -> int:
-    """A few tags, through taggit's own tables in bulk."""
-    from taggit.models import Tag, TaggedItem
-
-    from django.contrib.contenttypes.models import ContentType
-
-    words = sorted({w for tags in thread_tags for w in tags})
-    if not words:
-        return 0
-    known = {t.name.lower(): t for t in Tag.objects.filter(name__in=words)}
-    Tag.objects.bulk_create(
-        [Tag(name=w, slug=slugify(w)) for w in words if w not in known], ignore_conflicts=True
-    )
-    known = {t.name.lower(): t for t in Tag.objects.filter(name__in=words)}
-    content_type = ContentType.objects.get_for_model(Thread)
-    items = {
-        (thread.pk, known[word].pk): TaggedItem(
-            content_type=content_type, object_id=thread.pk, tag=known[word]
-        )
-        for thread, tags in zip(threads, thread_tags, strict=True)
-        for word in tags
-        if word in known
-    }
-    TaggedItem.objects.bulk_create(items.values(), batch_size=BATCH_SIZE, ignore_conflicts=True)
-    return len({thread_id for thread_id, _ in items})
