@@ -208,13 +208,22 @@ def blog_access_sync_member(user, community: Community) -> None:
         if not is_moderator:
             return
         settings = blog_access_refresh(community)
+    held = _blog_groups_held(user, settings)
     if is_moderator:
-        user.groups.add(settings.editors_group)
-    elif settings.editors_group and not user.is_staff:
+        if settings.editors_group_id not in held:
+            user.groups.add(settings.editors_group)
+    elif settings.editors_group_id in held and not user.is_staff:
         user.groups.remove(settings.editors_group)
-    if settings.writers_group and not community_permissions.can_blog(user, community):
+    if settings.writers_group_id in held and not community_permissions.can_blog(user, community):
         user.groups.remove(settings.writers_group)
     forget_page_permissions(user)
+
+
+def _blog_groups_held(user, settings: BlogSettings) -> set[int]:
+    """Which of the blog's two groups the person is in (one query: most members are in
+    neither, so nothing needs asking or removing)."""
+    ids = [pk for pk in (settings.editors_group_id, settings.writers_group_id) if pk]
+    return set(user.groups.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def blog_access_sync_person(user) -> None:

@@ -7,6 +7,8 @@ import pytest
 
 from django.contrib.auth.models import AnonymousUser
 
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
 from communities.models import Role, Visibility
 from tests.factories import (
     CommunityFactory,
@@ -75,7 +77,7 @@ def private_cast(db):
 def _matrix_cast(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The cast of the test module's permission matrix (its `matrix`) for one visibility."""
     yield from build_cast_in_transaction(
-        request.module.matrix.build,
+        request.module.matrix,
         request.param,
         django_db_blocker,
         tmp_path_factory.mktemp("matrix-media"),
@@ -89,6 +91,22 @@ def cast(_matrix_cast, db, settings):
     settings.MEDIA_ROOT = _matrix_cast.media_root
     settings.COPSITE_POSTS_PER_MINUTE = 10_000
     return _matrix_cast
+
+
+@pytest.fixture(autouse=True)
+def _search_and_reference_indexes(request, settings):
+    """Wagtail updates its search index and its reference index on every page, image and
+    document save: a tenth of what making test data costs. Only tests that search in the
+    admin (or read where a page is used) need them, and say so: `@pytest.mark.search_index`."""
+    if request.node.get_closest_marker("search_index"):
+        yield
+        return
+    settings.WAGTAILSEARCH_BACKENDS = {
+        name: {**backend, "AUTO_UPDATE": False}
+        for name, backend in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
+    with disable_reference_index_auto_update():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from django.conf import settings
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from accounts.feeds import feed_token_for
 from communities.models import Visibility
@@ -66,16 +67,28 @@ class Matrix:
         """The rows, as parameters; the `cast` fixture brings each visibility in turn."""
         return [pytest.param(row, id=row.name) for row in self.rows]
 
+    def sign_in_once(self, cast) -> None:
+        """Give every person of the cast a session and a feed token, once for the module (the
+        session rows live in the cast's transaction), so each cell only swaps a cookie."""
+        cast.sessions, cast.tokens = {}, {}
+        for role in self.roles:
+            if role == "anonymous":
+                continue
+            person = getattr(cast, role)
+            client = Client()
+            client.force_login(person)
+            cast.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            cast.tokens[role] = feed_token_for(person)
+
     def statuses(self, client, cast, row: Row) -> dict[str, int]:
         got = {}
         for role in self.roles:
             self.resets.get(row.name, _nothing)(cast)
-            client.logout()
-            person = None if role == "anonymous" else getattr(cast, role)
-            if person is not None and row.session:
-                client.force_login(person)
+            client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+            if role in cast.sessions and row.session:
+                client.cookies[settings.SESSION_COOKIE_NAME] = cast.sessions[role]
             # Personal feed rows read with the token of the person in the column.
-            cast.token = feed_token_for(person) if person else NOBODY_S_TOKEN
+            cast.token = cast.tokens.get(role, NOBODY_S_TOKEN)
             got[role] = getattr(client, row.method)(row.url(cast)).status_code
         return got
 
@@ -90,7 +103,7 @@ def _nothing(cast) -> None:
     return None
 
 
-def build_cast_in_transaction(build: Callable, visibility: str, django_db_blocker, media_root):
+def build_cast_in_transaction(matrix: Matrix, visibility: str, django_db_blocker, media_root):
     """Build the cast of one visibility inside a transaction, yield it, then roll it all back.
     (A generator for the module-scoped fixture `_matrix_cast` of tests/conftest.py.)"""
     with (
@@ -100,7 +113,8 @@ def build_cast_in_transaction(build: Callable, visibility: str, django_db_blocke
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            cast = build(visibility)
+            cast = matrix.build(visibility)
+            matrix.sign_in_once(cast)
             cast.visibility, cast.media_root = visibility, media_root
             yield cast
         finally:

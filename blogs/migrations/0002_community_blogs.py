@@ -6,55 +6,10 @@ does (four base-36 characters a level). New communities get theirs from a post_s
 twice: communities that already have a blog are skipped.
 """
 
-import uuid
-
 from django.db import migrations
-from django.db.models import F
 
-STEPLEN = 4
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _step(number: int) -> str:
-    digits = ""
-    while number:
-        number, remainder = divmod(number, len(ALPHABET))
-        digits = ALPHABET[remainder] + digits
-    return digits.rjust(STEPLEN, "0")
-
-
-def _next_child_path(Page, parent) -> str:
-    last = (
-        Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
-        .order_by("-path")
-        .values_list("path", flat=True)
-        .first()
-    )
-    number = int(last[-STEPLEN:], len(ALPHABET)) + 1 if last else 1
-    return parent.path + _step(number)
-
-
-def _add_child(Page, ContentType, model, parent, *, title: str, slug: str, **fields):
-    content_type, _ = ContentType.objects.get_or_create(
-        app_label=model._meta.app_label, model=model._meta.model_name
-    )
-    child = model.objects.create(
-        title=title,
-        draft_title=title,
-        slug=slug,
-        content_type=content_type,
-        path=_next_child_path(Page, parent),
-        depth=parent.depth + 1,
-        numchild=0,
-        url_path=f"{parent.url_path}{slug}/",
-        locale_id=parent.locale_id,
-        translation_key=uuid.uuid4(),
-        live=True,
-        **fields,
-    )
-    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
-    parent.numchild += 1
-    return child
+from copsite.tree_paths import STEPLEN
+from copsite.tree_paths import add_child as _add_child
 
 
 def create_blog_pages(apps, schema_editor):

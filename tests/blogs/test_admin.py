@@ -20,7 +20,8 @@ from tests.blogs.admin_helpers import add_url, edit_url, editor_data
 from tests.blogs.conftest import blog_of, make_post, make_writer
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# These tests search in the admin: Wagtail keeps its search index as it would in use.
+pytestmark = [pytest.mark.django_db, pytest.mark.search_index]
 
 
 # --- Writing and publishing in the editor -------------------------------------------------------

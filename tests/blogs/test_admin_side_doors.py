@@ -16,7 +16,8 @@ from tests.blogs.conftest import blog_of, make_post, make_writer
 from tests.blogs.test_admin import _image
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# These tests search in the admin: Wagtail keeps its search index as it would in use.
+pytestmark = [pytest.mark.django_db, pytest.mark.search_index]
 
 PRIVATE_SECRETS = (
     "Zebra merger plans",
