@@ -67,6 +67,7 @@ from copsite.importing import (
     submission_key_for,
     tags_by_name,
 )
+from copsite.tree_paths import ALPHABET, step
 
 from .models import BlogComment, BlogIndexPage, BlogPostPage, BlogPostTag
 from .models.pages import RESERVED_POST_SLUGS, reading_minutes
@@ -76,7 +77,6 @@ from .tree import blog_pages_ensure
 SOURCE_KEY_NAMESPACE = uuid.UUID("6f1e0c52-3d7a-4c1b-9a55-2b8e4f7d9c10")
 _SLUG_LENGTH = 240
 SUMMARY_LENGTH = 300
-_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _TAG = re.compile(r"<[^>]*>")
 
 Person = User | int  # a user, or a user's id: the caller vouches for them either way
@@ -349,7 +349,7 @@ def _page(
         draft_title=post.title.strip()[:255],
         slug=slug,
         content_type=content_type,
-        path=index.path + _step(number),
+        path=index.path + step(number),
         depth=index.depth + 1,
         numchild=0,
         url_path=f"{index.url_path}{slug}/",
@@ -419,14 +419,6 @@ def _child_slugs(index: Page) -> set[str]:
     )
 
 
-def _step(number: int) -> str:
-    digits = ""
-    while number:
-        number, remainder = divmod(number, len(_ALPHABET))
-        digits = _ALPHABET[remainder] + digits
-    return digits.rjust(Page.steplen, "0")
-
-
 def _last_child_number(parent: Page) -> int:
     last = (
         Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
@@ -434,7 +426,7 @@ def _last_child_number(parent: Page) -> int:
         .values_list("path", flat=True)
         .first()
     )
-    return int(last[-Page.steplen :], len(_ALPHABET)) if last else 0
+    return int(last[-Page.steplen :], len(ALPHABET)) if last else 0
 
 
 def _insert_post_rows(pages: Mapping[object, BlogPostPage]) -> None:

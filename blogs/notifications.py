@@ -139,13 +139,9 @@ def describe_comments(user, comment_ids: list[int]) -> dict[int, TargetView]:
 
 @target_filter(TARGET_TYPE)
 def readable_comment_notifications(user) -> Q:
-    """Notifications about visible comments on live posts in communities the person may read
-    now: `describe_comments`'s rule but for the posts' Wagtail view restrictions, which only
-    the describer checks (reading them costs a query, and this runs for every page's
-    header)."""
-    comments = BlogComment.objects.filter(
-        pk=OuterRef("target_id"), status=BlogComment.Status.VISIBLE, post__live=True
-    )
+    """Notifications about visible comments on live, public posts in communities the person
+    may read now: `describe_comments`'s rule, view restrictions decided inside the query."""
+    comments = _shown_comments().filter(pk=OuterRef("target_id"))
     return Q(
         Exists(
             community_permissions.filter_by_readable_community(comments, user, "post__community")

@@ -16,7 +16,7 @@ POST = "blog.post"
 
 
 def post_documents(ids: Iterable[int] | None = None) -> Iterator[SearchDocument]:
-    posts = BlogPostPage.objects.live().public()
+    posts = BlogPostPage.objects.live().public().filter(community__isnull=False)
     if ids is not None:
         posts = posts.filter(pk__in=list(ids))
     posts = posts.prefetch_related(

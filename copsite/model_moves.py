@@ -20,13 +20,30 @@ def _relabel(apps, schema_editor, source: str, target: str, models: tuple[str, .
         old = content_types.filter(app_label=source, model=model).first()
         if old is None:
             continue  # a new database: post_migrate makes the new one
-        # One made already by a partial migrate points at nothing of the old rows: drop it.
-        content_types.filter(app_label=target, model=model).delete()
+        _drop_unused(apps, content_types.filter(app_label=target, model=model).first())
         old.app_label = target
         old.save(update_fields=["app_label"])
     from django.contrib.contenttypes.models import ContentType as CurrentContentType
 
     CurrentContentType.objects.clear_cache()
+
+
+def _drop_unused(apps, content_type) -> None:
+    """A content type made already by a partial migrate (post_migrate) holds only its
+    permissions; anything more (pages, revisions) means the move was half done by hand."""
+    if content_type is None:
+        return
+    Page = apps.get_model("wagtailcore", "Page")
+    Revision = apps.get_model("wagtailcore", "Revision")
+    if (
+        Page.objects.filter(content_type=content_type).exists()
+        or Revision.objects.filter(content_type=content_type).exists()
+    ):
+        raise RuntimeError(
+            f"Content type {content_type.app_label}.{content_type.model} is in use: "
+            "move its rows to the old one before migrating."
+        )
+    content_type.delete()
 
 
 def move_content_types(source: str, target: str, models: tuple[str, ...]) -> migrations.RunPython:

@@ -11,7 +11,8 @@ STEPLEN = 4
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _step(number: int) -> str:
+def step(number: int) -> str:
+    """One level of a treebeard path: `number` in four base-36 characters."""
     digits = ""
     while number:
         number, remainder = divmod(number, len(ALPHABET))
@@ -27,7 +28,7 @@ def next_child_path(Page, parent) -> str:
         .first()
     )
     number = int(last[-STEPLEN:], len(ALPHABET)) + 1 if last else 1
-    return parent.path + _step(number)
+    return parent.path + step(number)
 
 
 def add_child(Page, ContentType, model, parent, *, title: str, slug: str, **fields):

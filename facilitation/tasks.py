@@ -9,7 +9,8 @@ from . import emails as _emails  # noqa: F401  (registers the e-mail kinds)
 from .nudges import facilitator_nudges_queue
 
 
-@shared_task
+# The name it had in notifications: messages queued before a deploy still find it.
+@shared_task(name="notifications.facilitation_tasks.send_facilitator_nudges")
 def send_facilitator_nudges(now: datetime | str | None = None) -> int:
     """Queue the nudge e-mail of every facilitator whose local nudge hour it is. Idempotent:
     a second run in the same hour queues nothing (one outbox key per person and local day)."""

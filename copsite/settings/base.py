@@ -188,7 +188,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600.0,
     },
     "send-facilitator-nudges": {  # hourly: each facilitator at their own digest hour
-        "task": "facilitation.tasks.send_facilitator_nudges",
+        "task": "notifications.facilitation_tasks.send_facilitator_nudges",
         "schedule": crontab(minute=5),
     },
 }

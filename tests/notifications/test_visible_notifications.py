@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from wagtail.models import PageViewRestriction
+
 from blogs import services as blog_services
 from blogs.notification_kinds import BLOG_COMMENT
 from communities.models import Membership, RequestStatus, Role, Visibility
@@ -173,3 +175,19 @@ def test_a_facilitators_notifications_page_stays_within_its_bound(
         assert client.get(reverse("notifications:list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("notifications:settings")).status_code == 200
+
+
+def test_a_comment_on_a_view_restricted_post_is_neither_counted_nor_listed(client):
+    person = UserFactory()
+    community = CommunityFactory()
+    post = make_post(community)
+    comment = blog_services.comment_create(
+        actor=MembershipFactory(community=community).user, post=post, body="Behind a password"
+    )
+    Notification.objects.create(
+        recipient=person, kind=BLOG_COMMENT, community=community, target_type="blog.comment",
+        target_id=comment.pk, title="A comment", url="/",
+    )  # fmt: skip
+    assert Notification.objects.visible_to(person).count() == 1
+    PageViewRestriction.objects.create(page=post, restriction_type="password", password="x")
+    assert Notification.objects.visible_to(person).count() == 0
