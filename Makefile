@@ -11,7 +11,7 @@ TEST_WORKERS ?= auto
 DEV := DEBUG=1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-postgres test-browser lint typecheck format bench ci clean
+.PHONY: help install run test test-postgres test-browser lint typecheck format bench ci clean gettext translations messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,7 +29,25 @@ node_modules/.installed: package.json package-lock.json
 static/css/main.css: node_modules/.installed $(wildcard static/scss/*.scss static/scss/**/*.scss)
 	npm run --silent build:css
 
-install: $(VENV)/.installed node_modules/.installed static/css/main.css ## Install Python and npm packages, build the CSS
+# The Welsh catalogues: gettext (Debian's package) compiles them; the .mo files are not committed.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po locale_vendor/*/LC_MESSAGES/*.po)
+
+gettext:
+	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+%.mo: %.po | gettext
+	msgfmt --check -o $@ $<
+
+translations: $(CATALOGUES:.po=.mo) ## Compile the Welsh catalogues (installs gettext if missing)
+
+messages: $(VENV)/.installed gettext ## Gather every marked string into the Welsh catalogues
+	$(DEV) $(PY) manage.py makemessages --locale cy --no-obsolete --add-location file \
+		--ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
+	$(DEV) $(PY) manage.py makemessages --locale cy --domain djangojs --no-obsolete --add-location file \
+		--ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*" --ignore "static/css/*"
+	$(DEV) $(PY) manage.py vendor_messages
+
+install: $(VENV)/.installed node_modules/.installed static/css/main.css translations ## Install Python and npm packages, build the CSS and catalogues
 
 run: install ## Install, migrate, load demo content and serve on 127.0.0.1:$PORT
 	$(DEV) $(PY) manage.py migrate --noinput
@@ -37,12 +55,12 @@ run: install ## Install, migrate, load demo content and serve on 127.0.0.1:$PORT
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	$(DEV) SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed ## Run the whole non-browser suite on SQLite (eager Celery)
+test: $(VENV)/.installed translations ## Run the whole non-browser suite on SQLite (eager Celery)
 	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=copsite.settings.test
 	$(PYTEST) -m "not browser and not celery_worker" -q -n $(TEST_WORKERS)
 
-test-postgres: $(VENV)/.installed ## The suite on PostgreSQL and Redis with a real Celery worker
+test-postgres: $(VENV)/.installed translations ## The suite on PostgreSQL and Redis with a real Celery worker
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/copsite} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
 	$(PYTEST) -m "not browser and not celery_worker" -q -n $(TEST_WORKERS)

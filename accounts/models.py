@@ -2,12 +2,15 @@
 
 from taggit.managers import TaggableManager
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-FORMER_MEMBER_NAME = "Former member"
+FORMER_MEMBER_NAME = _("Former member")
 
 
 class UserManager(BaseUserManager):
@@ -35,19 +38,27 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. The e-mail address is private: it is never shown to other members."""
 
-    email = models.EmailField("e-mail address", unique=True, null=True, blank=True)
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
     display_name = models.CharField(
-        max_length=100, blank=True, help_text="Your name as others see it. Real names help."
+        max_length=100, blank=True, help_text=_("Your name as others see it. Real names help.")
     )
     job_title = models.CharField(max_length=100, blank=True)
     organisation = models.CharField(max_length=150, blank=True)
-    bio = models.TextField("short bio", max_length=1000, blank=True)
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
     expertise = TaggableManager(
-        "areas of expertise",
+        _("areas of expertise"),
         blank=True,
-        help_text="Separate areas with commas, for example: housing, data protection.",
+        help_text=_("Separate areas with commas, for example: housing, data protection."),
     )
     avatar = models.ImageField(upload_to="avatars/", blank=True)
+    # The language of this person's e-mails and of every page once they sign in (decision 30).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("We write to you in this language, and show the site in it when you sign in."),
+    )
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -70,7 +81,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """The name other people see: never the e-mail address."""
         if self.deleted_at:
             return FORMER_MEMBER_NAME
-        return self.display_name or f"Member {self.pk}"
+        return self.display_name or gettext("Member %(number)s") % {"number": self.pk}
 
     @property
     def is_former_member(self) -> bool:

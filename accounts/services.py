@@ -1,5 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 
 from communities.models import Membership, MembershipRequest, RequestStatus
 
@@ -34,9 +36,14 @@ def account_delete(*, actor: User) -> None:
     ]
     if sole_owned:
         raise ValidationError(
-            "You are the only owner of "
-            + ", ".join(sole_owned)
-            + ". Make someone else an owner before deleting your account."
+            ngettext(
+                "You are the only owner of %(communities)s. Make someone else an owner "
+                "before deleting your account.",
+                "You are the only owner of %(communities)s. Make someone else an owner of each "
+                "before deleting your account.",
+                len(sole_owned),
+            )
+            % {"communities": get_text_list(sole_owned, gettext("and"))}
         )
     EmailAddress.objects.filter(user=actor).delete()
     SocialAccount.objects.filter(user=actor).delete()

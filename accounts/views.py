@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -47,7 +48,7 @@ class ProfileEditView(LoginRequiredMixin, View):
         form = ProfileForm(request.POST, request.FILES, instance=request.user)
         if form.is_valid():
             form.save()
-            messages.success(request, "Your profile has been saved.")
+            messages.success(request, gettext("Your profile has been saved."))
             return redirect("accounts:profile", user_id=request.user.pk)
         return render(request, self.template_name, {"form": form})
 
@@ -67,6 +68,6 @@ class AccountDeleteView(LoginRequiredMixin, View):
                 form.add_error(None, error)
             else:
                 logout(request)
-                messages.success(request, "Your account has been deleted.")
+                messages.success(request, gettext("Your account has been deleted."))
                 return redirect("/")
         return render(request, self.template_name, {"form": form})

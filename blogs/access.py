@@ -23,6 +23,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wagtail.images import get_image_model
 from wagtail.models import (
@@ -127,7 +128,8 @@ def _sync_workflow(settings: BlogSettings, index: BlogIndexPage) -> None:
     workflow = settings.workflow
     if workflow is None:
         workflow = Workflow.objects.create(
-            name=f"{community.name} blog: facilitators approve members' posts"[:255]
+            name=gettext("%(name)s blog: facilitators approve members' posts")
+            % {"name": community.name}
         )
         task = GroupApprovalTask.objects.create(name=f"{community.name} facilitators"[:255])
         task.groups.set([settings.editors_group])

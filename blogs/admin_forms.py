@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import BlockWidget
@@ -90,9 +91,14 @@ class BlogPostPageForm(WagtailAdminPageForm):
     def clean_tags(self):
         tags = self.cleaned_data.get("tags") or []
         if len(tags) > MAX_TAGS:
-            raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
+            raise forms.ValidationError(
+                gettext("Use at most %(MAX_TAGS)s tags.") % {"MAX_TAGS": MAX_TAGS}
+            )
         if any(len(str(tag)) > MAX_TAG_LENGTH for tag in tags):
-            raise forms.ValidationError(f"Each tag must be {MAX_TAG_LENGTH} characters or fewer.")
+            raise forms.ValidationError(
+                gettext("Each tag must be %(MAX_TAG_LENGTH)s characters or fewer.")
+                % {"MAX_TAG_LENGTH": MAX_TAG_LENGTH}
+            )
         if any(not slugify(str(tag)) for tag in tags):
-            raise forms.ValidationError("Each tag needs at least one letter or number.")
+            raise forms.ValidationError(gettext("Each tag needs at least one letter or number."))
         return tags

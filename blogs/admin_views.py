@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -36,7 +38,7 @@ def blogs_for(user):
 
 class AdminBlogIndexView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "blogs/admin/index.html"
-    page_title = "Blogs"
+    page_title = _("Blogs")
     header_icon = "doc-full"
 
     def get_breadcrumbs_items(self):
@@ -74,12 +76,12 @@ class AdminBlogSettingsView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
-        return f"{self.community.name}: blog settings"
+        return gettext("%(name)s: blog settings") % {"name": self.community.name}
 
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("blogs_admin:index"), "label": "Blogs"},
+            {"url": reverse("blogs_admin:index"), "label": _("Blogs")},
             {"url": "", "label": self.get_page_title()},
         ]
 
@@ -101,8 +103,11 @@ class AdminBlogSettingsView(WagtailAdminTemplateMixin, TemplateView):
         )
         messages.success(
             request,
-            f"Members' posts in {self.community.name} now go to the facilitators for approval."
-            if form.cleaned_data["moderate_member_posts"]
-            else f"Members' posts in {self.community.name} are now published straight away.",
+            (
+                gettext("Members' posts in %(name)s now go to the facilitators for approval.")
+                if form.cleaned_data["moderate_member_posts"]
+                else gettext("Members' posts in %(name)s are now published straight away.")
+            )
+            % {"name": self.community.name},
         )
         return redirect("blogs_admin:settings", community_id=self.community.pk)

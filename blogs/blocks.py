@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 from wagtail.images import get_image_model
@@ -21,7 +23,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from .richtext import FEATURES, render_rich_text
 from .video import SUPPORTED, parse_video_url
 
-ALT_TEXT_HELP = (
+ALT_TEXT_HELP = _(
     "Describe the picture for people who cannot see it, for example: “Bar chart of rent arrears "
     "falling from 12% to 7% over 2025”."
 )
@@ -35,25 +37,27 @@ class SanitisedRichTextBlock(blocks.RichTextBlock):
 
 
 class PictureBlock(blocks.StructBlock):
-    image = ImageChooserBlock(label="Picture")
+    image = ImageChooserBlock(label=_("Picture"))
     alt_text = blocks.CharBlock(
-        label="Alt text", max_length=250, required=True, help_text=ALT_TEXT_HELP
+        label=_("Alt text"), max_length=250, required=True, help_text=ALT_TEXT_HELP
     )
-    caption = blocks.CharBlock(label="Caption (optional)", max_length=250, required=False)
+    caption = blocks.CharBlock(label=_("Caption (optional)"), max_length=250, required=False)
 
     class Meta:
         icon = "image"
-        label = "Picture"
+        label = _("Picture")
         template = "blogs/blocks/picture.html"
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(label="Quotation", max_length=2000)
-    attribution = blocks.CharBlock(label="Who said it (optional)", max_length=200, required=False)
+    quote = blocks.TextBlock(label=_("Quotation"), max_length=2000)
+    attribution = blocks.CharBlock(
+        label=_("Who said it (optional)"), max_length=200, required=False
+    )
 
     class Meta:
         icon = "openquote"
-        label = "Quotation"
+        label = _("Quotation")
         template = "blogs/blocks/quote.html"
 
 
@@ -61,25 +65,28 @@ class VideoUrlBlock(blocks.URLBlock):
     def clean(self, value):
         value = super().clean(value)
         if value and parse_video_url(value) is None:
-            raise ValidationError(f"Paste the address of a {SUPPORTED} video.")
+            raise ValidationError(
+                gettext("Paste the address of a %(SUPPORTED)s video.") % {"SUPPORTED": SUPPORTED}
+            )
         return value
 
 
 class VideoBlock(blocks.StructBlock):
     url = VideoUrlBlock(
-        label="Video address",
-        help_text=f"The address of a {SUPPORTED} video, for example "
-        "https://www.youtube.com/watch?v=…",
+        label=_("Video address"),
+        help_text=_(
+            "The address of a YouTube or Vimeo video, for example https://www.youtube.com/watch?v=…"
+        ),
     )
     title = blocks.CharBlock(
-        label="Title of the video",
+        label=_("Title of the video"),
         max_length=200,
-        help_text="Read out by screen readers and shown as the link to the video.",
+        help_text=_("Read out by screen readers and shown as the link to the video."),
     )
 
     class Meta:
         icon = "media"
-        label = "Video"
+        label = _("Video")
         template = "blogs/blocks/video.html"
 
     def get_context(self, value, parent_context=None):
@@ -89,7 +96,7 @@ class VideoBlock(blocks.StructBlock):
 
 
 class BodyBlock(blocks.StreamBlock):
-    paragraph = SanitisedRichTextBlock(label="Text", features=FEATURES, icon="pilcrow")
+    paragraph = SanitisedRichTextBlock(label=_("Text"), features=FEATURES, icon="pilcrow")
     picture = PictureBlock()
     quote = QuoteBlock()
     video = VideoBlock()
@@ -114,7 +121,7 @@ def preload_pictures(bodies: Iterable[blocks.StreamValue]) -> None:
         body[index] = ("picture", value, raw.get("id"))
 
 
-PICTURE_FROM_ELSEWHERE = "Choose a picture from this community's library."
+PICTURE_FROM_ELSEWHERE = _("Choose a picture from this community's library.")
 
 
 def in_library(image, collection_id: int | None) -> bool:

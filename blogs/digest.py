@@ -16,6 +16,8 @@ Also describes blog comments in bulk for the digest's "For you" section.
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import User
 from communities import permissions as community_permissions
@@ -98,8 +100,8 @@ register_digest_section(
     "blog.posts",
     new_posts,
     order=25,
-    heading="New blog posts",
-    noun=("new blog post", "new blog posts"),
+    heading=_("New blog posts"),
+    noun=ngettext_lazy("%(count)s new blog post", "%(count)s new blog posts", "count"),
     limit=5,
     more_url_name="blogs:latest",
 )

@@ -5,6 +5,7 @@ Comments reach their authors as notifications (blogs.notifications), which follo
 e-mail settings."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from wagtail.models import TaskState, WorkflowState
 
@@ -43,7 +44,8 @@ def blog_post_submitted(payload: dict) -> EmailContent | None:
     author = task_state.workflow_state.requested_by
     draft = post.get_latest_revision_as_object()
     return EmailContent(
-        subject=f"A post is waiting for your approval: “{draft.title}”",
+        subject=gettext("A post is waiting for your approval: “%(title)s”")
+        % {"title": draft.title},
         template="blogs/emails/post_submitted",
         context={
             "person": recipient,
@@ -70,10 +72,11 @@ def blog_post_decided(payload: dict) -> EmailContent | None:
     shown = post if approved else post.get_latest_revision_as_object()
     return EmailContent(
         subject=(
-            f"Your post “{shown.title}” was approved"
+            gettext("Your post “%(title)s” was approved")
             if approved
-            else f"Changes requested on your post “{shown.title}”"
-        ),
+            else gettext("Changes requested on your post “%(title)s”")
+        )
+        % {"title": shown.title},
         template="blogs/emails/post_decided",
         context={
             "person": recipient,

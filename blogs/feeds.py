@@ -19,6 +19,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from accounts.models import User
 from communities import permissions as community_permissions
@@ -68,8 +69,9 @@ def blog_source(
     if not community_permissions.can_read(reader, community):
         # A former member of a restricted community: not even the tag's name.
         return FeedSource(
-            title=f"{community.name} blog – {site_name()}",
-            description="Only members of this community read its blog.",
+            title=gettext("%(name)s blog – %(site_name)s")
+            % {"name": community.name, "site_name": site_name()},
+            description=gettext("Only members of this community read its blog."),
             link=link,
             feed_url=feed_url,
             items=[],
@@ -78,15 +80,18 @@ def blog_source(
     if tag_slug:
         tag = tag_or_404(tag_slug, posts)
         return FeedSource(
-            title=f"{tag.name} – {community.name} blog – {site_name()}",
-            description=f"Posts tagged {tag.name} in the {community.name} blog.",
+            title=gettext("%(name)s – %(name2)s blog – %(site_name)s")
+            % {"name": tag.name, "name2": community.name, "site_name": site_name()},
+            description=gettext("Posts tagged %(name)s in the %(name2)s blog.")
+            % {"name": tag.name, "name2": community.name},
             link=f"{link}tags/{tag.slug}/",
             feed_url=feed_url,
             items=_latest(posts.tagged(tag_slug)),
         )
     return FeedSource(
-        title=f"{community.name} blog – {site_name()}",
-        description=f"New posts in the {community.name} blog.",
+        title=gettext("%(name)s blog – %(site_name)s")
+        % {"name": community.name, "site_name": site_name()},
+        description=gettext("New posts in the %(name)s blog.") % {"name": community.name},
         link=link,
         feed_url=feed_url,
         items=_latest(posts),
@@ -95,10 +100,10 @@ def blog_source(
 
 def site_source(reader: Reader, feed_url: str, personal: bool) -> FeedSource[BlogPostPage]:
     return FeedSource(
-        title=f"Latest blog posts – {site_name()}",
-        description="New posts in the blogs of the communities you can read."
+        title=gettext("Latest blog posts – %(site_name)s") % {"site_name": site_name()},
+        description=gettext("New posts in the blogs of the communities you can read.")
         if personal
-        else "New posts in the blogs of open communities.",
+        else gettext("New posts in the blogs of open communities."),
         link=absolute_url("/blog/latest/"),
         feed_url=feed_url,
         items=_latest(_readable(reader)),
@@ -109,8 +114,9 @@ def tag_source(reader: Reader, tag_slug: str, feed_url: str) -> FeedSource[BlogP
     posts = _readable(reader)
     tag = tag_or_404(tag_slug, posts)
     return FeedSource(
-        title=f"Blog posts tagged {tag.name} – {site_name()}",
-        description=f"New blog posts tagged {tag.name}.",
+        title=gettext("Blog posts tagged %(name)s – %(site_name)s")
+        % {"name": tag.name, "site_name": site_name()},
+        description=gettext("New blog posts tagged %(name)s.") % {"name": tag.name},
         link=absolute_url(f"/blog/tags/{tag.slug}/"),
         feed_url=feed_url,
         items=_latest(posts.tagged(tag_slug)),
@@ -123,8 +129,10 @@ def author_source(reader: Reader, user_id: int, feed_url: str) -> FeedSource[Blo
     if not community_permissions.access_for(reader).is_authenticated and not posts.exists():
         raise Http404("No such author")
     return FeedSource(
-        title=f"Blog posts by {person.public_name} – {site_name()}",
-        description=f"New blog posts by {person.public_name}.",
+        title=gettext("Blog posts by %(public_name)s – %(site_name)s")
+        % {"public_name": person.public_name, "site_name": site_name()},
+        description=gettext("New blog posts by %(public_name)s.")
+        % {"public_name": person.public_name},
         link=absolute_url(f"/blog/authors/{person.pk}/"),
         feed_url=feed_url,
         items=_latest(posts),

@@ -2,10 +2,11 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .models import BlogSettings
 
-COMMENT_HELP = (
+COMMENT_HELP = _(
     "Markdown works: **bold**, *italic*, [link text](https://…), lists with -, quotes with >."
 )
 
@@ -14,14 +15,15 @@ class CommentForm(forms.Form):
     """A comment or a reply. A hidden key per form view: sending it twice makes one comment."""
 
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         help_text=COMMENT_HELP,
         max_length=settings.COPSITE_MAX_POST_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
-            "required": "Write something before sending.",
-            "max_length": "Comments can be at most %(limit_value)s characters; this one has "
-            "%(show_value)s.",
+            "required": _("Write something before sending."),
+            "max_length": _(
+                "Comments can be at most %(limit_value)s characters; this one has %(show_value)s."
+            ),
         },
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
@@ -40,9 +42,9 @@ class CommentEditForm(forms.Form):
 
 class HideForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (shown in place of the comment)",
+        label=_("Reason (shown in place of the comment)"),
         max_length=500,
-        error_messages={"required": "Give a reason: the author and readers see it."},
+        error_messages={"required": _("Give a reason: the author and readers see it.")},
     )
 
 

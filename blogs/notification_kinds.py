@@ -4,6 +4,8 @@ A reply to a comment uses the shared `notifications.notification_kinds.REPLY` (t
 tells people about replies too). Keys are stored in rows: never change one.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from notifications.kinds import register_notification_kind
 from notifications.notification_kinds import REPLY
 
@@ -11,7 +13,7 @@ __all__ = ["BLOG_COMMENT", "REPLY"]
 
 BLOG_COMMENT = register_notification_kind(
     "blog_comment",
-    label="Commented on your blog post",
+    label=_("Commented on your blog post"),
     preference="replies",
-    email_subject="{actor} commented on “{title}”",
+    email_subject=_("{actor} commented on “{title}”"),
 )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from communities import permissions as community_permissions
 
@@ -71,11 +72,19 @@ def can_comment(user, post: BlogPostPage) -> bool:
     return comments_are_open(post) and community_permissions.can_blog(user, post.community)
 
 
+COMMENT_REFUSALS = community_permissions.PostingRefusals(
+    sign_in=gettext_lazy("Sign in to comment."),
+    banned=gettext_lazy("You cannot comment in this community."),
+    join=gettext_lazy("Join the community to comment."),
+    verify_email=gettext_lazy("Confirm your e-mail address to comment."),
+)
+
+
 def why_no_comment(user, post: BlogPostPage) -> str:
     """What to tell someone who may read the post but not comment on it."""
     if not comments_are_open(post):
-        return "Comments are closed."
-    return community_permissions.posting_refusal(user, post.community, "comment")
+        return gettext("Comments are closed.")
+    return community_permissions.posting_refusal(user, post.community, COMMENT_REFUSALS)
 
 
 # --- Comments -----------------------------------------------------------------------------------
@@ -125,9 +134,9 @@ def can_edit_comment(user, comment: BlogComment) -> bool:
 def why_no_edit_comment(user, comment: BlogComment) -> str:
     """What to tell someone who may read the comment but not edit it."""
     if comment.author_id != getattr(user, "pk", None):
-        return "You can only edit your own comments."
+        return gettext("You can only edit your own comments.")
     if comment.status != BlogComment.Status.VISIBLE:
-        return "A facilitator has hidden this comment, so it cannot be edited."
+        return gettext("A facilitator has hidden this comment, so it cannot be edited.")
     return why_no_comment(user, comment.post)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from copsite.search_types import SearchDocument, SearchType
 
@@ -37,4 +38,4 @@ def post_documents(ids: Iterable[int] | None = None) -> Iterator[SearchDocument]
         )
 
 
-POST_SEARCH = SearchType(POST, "Blog posts", BlogPostPage, post_documents, order=20)
+POST_SEARCH = SearchType(POST, _("Blog posts"), BlogPostPage, post_documents, order=20)

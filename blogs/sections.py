@@ -3,6 +3,8 @@ in), its link in the community's navigation and its settings page."""
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from communities import permissions as community_permissions
 from communities.models import Community
@@ -45,13 +47,15 @@ def blog_settings_url(community: Community) -> str:
 
 
 def register_blog_links() -> None:
-    community_links.register(CommunityLink("blog", "Blog", blog_url, order=20))
+    community_links.register(CommunityLink("blog", _("Blog"), blog_url, order=20))
     community_setting_pages.register(
         SettingsPage(
             "blog",
-            "Blog settings",
+            _("Blog settings"),
             blog_settings_url,
-            description="Whether members' posts go to a facilitator before they are published.",
+            description=gettext(
+                "Whether members' posts go to a facilitator before they are published."
+            ),
             order=20,
         )
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from communities import permissions as community_permissions
 from communities.models import Community
@@ -58,14 +60,14 @@ def comment_create(
         return existing
     post = _fresh_post(post)
     if not permissions.comments_are_open(post):
-        raise ValidationError("Comments are closed on this post.")
+        raise ValidationError(gettext("Comments are closed on this post."))
     require(permissions.can_comment(actor, post), permissions.why_no_comment(actor, post))
     if parent is not None:
         if parent.post_id != post.pk or parent.status != BlogComment.Status.VISIBLE:
-            raise ValidationError("That comment is no longer there to reply to.")
+            raise ValidationError(gettext("That comment is no longer there to reply to."))
         if parent.parent_id is not None:
-            raise ValidationError("You can reply to comments, not to replies.")
-    body = posting.check_body(body, noun="Comments")
+            raise ValidationError(gettext("You can reply to comments, not to replies."))
+    body = posting.check_body(body, posting.COMMENTS_TOO_LONG)
     posting.check_rate_limit(actor)  # one budget per person, forum and blog alike
     try:
         with transaction.atomic():
@@ -82,9 +84,11 @@ def comment_create(
 @transaction.atomic
 def comment_edit(*, actor, comment: BlogComment, body: str) -> BlogComment:
     if not permissions.comments_are_open(comment.post):
-        raise ValidationError("Comments are closed on this post: comments can no longer change.")
+        raise ValidationError(
+            gettext("Comments are closed on this post: comments can no longer change.")
+        )
     require(permissions.can_edit_comment(actor, comment), "You cannot edit this comment.")
-    body = posting.check_body(body, noun="Comments")
+    body = posting.check_body(body, posting.COMMENTS_TOO_LONG)
     if body == comment.body:
         return comment
     comment.body = body
@@ -106,7 +110,7 @@ def comment_hide(*, actor, comment: BlogComment, reason: str) -> BlogComment:
     require(permissions.can_hide_comment(actor, comment), "Only facilitators hide comments.")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Give a reason: the author and readers see it.")
+        raise ValidationError(gettext("Give a reason: the author and readers see it."))
     comment.status = BlogComment.Status.HIDDEN
     comment.moderated_by = actor
     comment.moderation_reason = reason[:500]
@@ -142,8 +146,16 @@ def comments_set_closed(*, actor, post: BlogPostPage, closed: bool) -> BlogPostP
 # --- Writing and settings -----------------------------------------------------------------------
 
 
+WRITING_REFUSALS = community_permissions.PostingRefusals(
+    sign_in=_("Sign in to write blog posts."),
+    banned=_("You cannot write blog posts in this community."),
+    join=_("Join the community to write blog posts."),
+    verify_email=_("Confirm your e-mail address to write blog posts."),
+)
+
+
 def why_no_writing(actor, community: Community) -> str:
-    return community_permissions.posting_refusal(actor, community, "write blog posts")
+    return community_permissions.posting_refusal(actor, community, WRITING_REFUSALS)
 
 
 @transaction.atomic

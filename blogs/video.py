@@ -13,13 +13,15 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from django.utils.translation import gettext_lazy as _
+
 _YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com",
                   "www.youtube-nocookie.com"}  # fmt: skip
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
 _VIMEO_ID = re.compile(r"^[0-9]{1,12}$")
 
-SUPPORTED = "YouTube or Vimeo"
+SUPPORTED = _("YouTube or Vimeo")
 
 
 @dataclass(frozen=True)

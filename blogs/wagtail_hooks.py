@@ -4,6 +4,7 @@ accessibility fixes. (What the admin shows of other communities is community_pag
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -32,7 +33,7 @@ class BlogsMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_blogs_menu_item() -> MenuItem:
-    return BlogsMenuItem("Blogs", reverse("blogs_admin:index"), icon_name="doc-full", order=160)
+    return BlogsMenuItem(_("Blogs"), reverse("blogs_admin:index"), icon_name="doc-full", order=160)
 
 
 @hooks.register("insert_editor_js")

@@ -11,6 +11,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -40,7 +42,7 @@ def _count_of(rows) -> Subquery:
 
 class AdminCommunityIndexView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "communities/admin/index.html"
-    page_title = "Your communities"
+    page_title = _("Your communities")
     header_icon = "group"
 
     def get_breadcrumbs_items(self):
@@ -80,7 +82,7 @@ class AdminCommunityMixin(WagtailAdminTemplateMixin):
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("communities_admin:index"), "label": "Your communities"},
+            {"url": reverse("communities_admin:index"), "label": _("Your communities")},
             {"url": "", "label": self.get_page_title()},
         ]
 
@@ -95,7 +97,7 @@ class AdminCommunityMixin(WagtailAdminTemplateMixin):
 
 class AdminRequestListView(AdminCommunityMixin, TemplateView):
     template_name = "communities/admin/requests.html"
-    section_title = "Requests to join"
+    section_title = _("Requests to join")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -127,17 +129,23 @@ class AdminRequestDecideView(View):
                 services.membership_request_approve(actor=request.user, request_id=request_id)
                 messages.success(
                     request,
-                    f"{membership_request.user.public_name} is now a member of {community.name}.",
+                    gettext("%(public_name)s is now a member of %(name)s.")
+                    % {"public_name": membership_request.user.public_name, "name": community.name},
                 )
             else:
                 form = DeclineForm(request.POST)
                 if not form.is_valid():  # nothing is declined with a reason cut off
-                    raise ValidationError(f"Not declined: {first_error(form)}")
+                    raise ValidationError(
+                        gettext("Not declined: %(first_error)s")
+                        % {"first_error": first_error(form)}
+                    )
                 services.membership_request_decline(
                     actor=request.user, request_id=request_id, note=form.cleaned_data["note"]
                 )
                 messages.success(
-                    request, f"Declined {membership_request.user.public_name}'s request."
+                    request,
+                    gettext("Declined %(public_name)s's request.")
+                    % {"public_name": membership_request.user.public_name},
                 )
         except ValidationError as error:
             _flash_error(request, error)
@@ -146,7 +154,7 @@ class AdminRequestDecideView(View):
 
 class AdminMemberListView(AdminCommunityMixin, TemplateView):
     template_name = "communities/admin/members.html"
-    section_title = "Members"
+    section_title = _("Members")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -177,24 +185,36 @@ class AdminMembershipActionView(View):
             if self.action == "role":
                 form = RoleForm(request.POST)
                 if not form.is_valid():
-                    raise ValidationError("Choose member, facilitator or owner.")
+                    raise ValidationError(gettext("Choose member, facilitator or owner."))
                 updated = services.membership_set_role(
                     actor=request.user, membership_id=membership_id, role=form.cleaned_data["role"]
                 )
-                messages.success(request, f"{name} is now {updated.get_role_display().lower()}.")
+                messages.success(
+                    request,
+                    gettext("%(name)s is now %(get_role_display)s.")
+                    % {"name": name, "get_role_display": updated.get_role_display().lower()},
+                )
             elif self.action == "remove":
                 services.membership_remove(actor=request.user, membership_id=membership_id)
-                messages.success(request, f"{name} has been removed from {community.name}.")
+                messages.success(
+                    request,
+                    gettext("%(name)s has been removed from %(name2)s.")
+                    % {"name": name, "name2": community.name},
+                )
             elif self.action == "ban":
                 form = BanForm(request.POST)
                 if not form.is_valid():
-                    raise ValidationError(f"Not banned: {first_error(form)}")
+                    raise ValidationError(
+                        gettext("Not banned: %(first_error)s") % {"first_error": first_error(form)}
+                    )
                 services.membership_ban(
                     actor=request.user,
                     membership_id=membership_id,
                     reason=form.cleaned_data["reason"],
                 )
-                messages.success(request, f"{name} has been removed and banned.")
+                messages.success(
+                    request, gettext("%(name)s has been removed and banned.") % {"name": name}
+                )
         except ValidationError as error:
             _flash_error(request, error)
         return redirect("communities_admin:members", community_id=community.pk)
@@ -206,7 +226,7 @@ class AdminBanLiftView(View):
         community = permissions.get_moderated_community_or_404(request.user, ban.community_id)
         try:
             services.ban_lift(actor=request.user, ban_id=ban_id)
-            messages.success(request, "The ban has been lifted.")
+            messages.success(request, gettext("The ban has been lifted."))
         except ValidationError as error:
             _flash_error(request, error)
         return redirect("communities_admin:members", community_id=community.pk)
@@ -214,7 +234,7 @@ class AdminBanLiftView(View):
 
 class AdminInvitationListView(AdminCommunityMixin, TemplateView):
     template_name = "communities/admin/invitations.html"
-    section_title = "Invitations"
+    section_title = _("Invitations")
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -240,7 +260,9 @@ class AdminInvitationListView(AdminCommunityMixin, TemplateView):
             except ValidationError as error:
                 form.add_error("email", error)
             else:
-                messages.success(request, f"Invitation sent to {invitation.email}.")
+                messages.success(
+                    request, gettext("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
                 return redirect("communities_admin:invitations", community_id=community_id)
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -252,13 +274,17 @@ class AdminInvitationRevokeView(View):
             request.user, invitation.community_id
         )
         services.invitation_revoke(actor=request.user, invitation_id=invitation_id)
-        messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+        messages.success(
+            request,
+            gettext("The invitation to %(email)s has been withdrawn.")
+            % {"email": invitation.email},
+        )
         return redirect("communities_admin:invitations", community_id=community.pk)
 
 
 class AdminCommunityEditView(AdminCommunityMixin, TemplateView):
     template_name = "communities/admin/edit.html"
-    section_title = "Settings"
+    section_title = _("Settings")
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -271,6 +297,8 @@ class AdminCommunityEditView(AdminCommunityMixin, TemplateView):
         if form.is_valid():
             community = form.save()
             community.tags.set(form.cleaned_data["tags"])
-            messages.success(request, f"{community.name} has been saved.")
+            messages.success(
+                request, gettext("%(name)s has been saved.") % {"name": community.name}
+            )
             return redirect("communities_admin:edit", community_id=community.pk)
         return self.render_to_response(self.get_context_data(form=form), status=400)

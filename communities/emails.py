@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from notifications.registry import EmailContent, email_kind
 
@@ -21,10 +22,11 @@ def membership_request_decided(payload: dict) -> EmailContent | None:
     community = request.community
     return EmailContent(
         subject=(
-            f"You have joined {community.name}"
+            gettext("You have joined %(name)s")
             if approved
-            else f"Your request to join {community.name}"
-        ),
+            else gettext("Your request to join %(name)s")
+        )
+        % {"name": community.name},
         template="communities/emails/request_decided",
         context={
             "approved": approved,
@@ -47,7 +49,7 @@ def community_invitation(payload: dict) -> EmailContent | None:
         return None
     link = reverse("communities:invitation", kwargs={"token": payload["secret_token"]})
     return EmailContent(
-        subject=f"You are invited to join {invitation.community.name}",
+        subject=gettext("You are invited to join %(name)s") % {"name": invitation.community.name},
         template="communities/emails/invitation",
         context={
             "invitation": invitation,

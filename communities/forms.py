@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copsite.forms_fields import TypedTextField
 
@@ -9,7 +11,7 @@ class CommunityForm(forms.ModelForm):
     tags = forms.CharField(
         required=False,
         max_length=300,
-        help_text="Topics, separated by commas, for example: housing, digital inclusion.",
+        help_text=_("Topics, separated by commas, for example: housing, digital inclusion."),
     )
 
     class Meta:
@@ -37,16 +39,16 @@ class CommunityForm(forms.ModelForm):
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
         if slug in RESERVED_SLUGS:
-            raise forms.ValidationError("That web address is reserved. Choose another.")
+            raise forms.ValidationError(gettext("That web address is reserved. Choose another."))
         taken = Community.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists()
         if taken:
-            raise forms.ValidationError("Another community already uses that web address.")
+            raise forms.ValidationError(gettext("Another community already uses that web address."))
         return slug
 
     def clean_tags(self) -> list[str]:
         names = [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
         if any(len(name) > 50 for name in names):
-            raise forms.ValidationError("Each tag must be 50 characters or fewer.")
+            raise forms.ValidationError(gettext("Each tag must be 50 characters or fewer."))
         return list(dict.fromkeys(names))[:10]
 
     def clean(self):
@@ -57,8 +59,10 @@ class CommunityForm(forms.ModelForm):
         ):
             self.add_error(
                 "allowed_email_domains",
-                "E-mail domains only apply to restricted communities. Clear them or choose "
-                "restricted.",
+                gettext(
+                    "E-mail domains only apply to restricted communities. Clear them or choose "
+                    "restricted."
+                ),
             )
         return cleaned
 
@@ -67,9 +71,9 @@ class GuidelinesForm(forms.Form):
     """Accepting the community guidelines, when the community has some."""
 
     accept_guidelines = forms.BooleanField(
-        label="I have read and accept the community guidelines",
+        label=_("I have read and accept the community guidelines"),
         required=True,
-        error_messages={"required": "Accept the community guidelines to continue."},
+        error_messages={"required": _("Accept the community guidelines to continue.")},
     )
 
     def __init__(self, *args, community: Community, **kwargs):
@@ -84,8 +88,8 @@ class GuidelinesForm(forms.Form):
 
 class MembershipRequestForm(GuidelinesForm):
     message = forms.CharField(
-        label="Tell the facilitators about yourself (optional)",
-        help_text="For example your role and why you would like to join.",
+        label=_("Tell the facilitators about yourself (optional)"),
+        help_text=_("For example your role and why you would like to join."),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -94,18 +98,18 @@ class MembershipRequestForm(GuidelinesForm):
 
 
 class CommunitySearchForm(forms.Form):
-    q = forms.CharField(label="Search communities", required=False, max_length=100)
+    q = forms.CharField(label=_("Search communities"), required=False, max_length=100)
     tag = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="E-mail address", max_length=254)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER, widget=forms.RadioSelect)
 
 
 class DeclineForm(forms.Form):
     note = TypedTextField(
-        label="Reason (sent to the person)",
+        label=_("Reason (sent to the person)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -113,7 +117,7 @@ class DeclineForm(forms.Form):
 
 
 class BanForm(forms.Form):
-    reason = TypedTextField(label="Reason", required=False, max_length=2000)
+    reason = TypedTextField(label=_("Reason"), required=False, max_length=2000)
 
 
 def first_error(form: forms.Form) -> str:

@@ -16,6 +16,8 @@ from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 RESERVED_SLUGS = frozenset(
     {
@@ -28,15 +30,15 @@ RESERVED_SLUGS = frozenset(
 
 
 class Visibility(models.TextChoices):
-    OPEN = "open", "Open: anyone can read, members post"
-    RESTRICTED = "restricted", "Restricted: listed, content for members only"
-    PRIVATE = "private", "Private: unlisted, by invitation only"
+    OPEN = "open", _("Open: anyone can read, members post")
+    RESTRICTED = "restricted", _("Restricted: listed, content for members only")
+    PRIVATE = "private", _("Private: unlisted, by invitation only")
 
 
 class Role(models.TextChoices):
-    MEMBER = "member", "Member"
-    FACILITATOR = "facilitator", "Facilitator"
-    OWNER = "owner", "Owner"
+    MEMBER = "member", _("Member")
+    FACILITATOR = "facilitator", _("Facilitator")
+    OWNER = "owner", _("Owner")
 
 
 ROLE_RANK: dict[str, int] = {Role.MEMBER: 1, Role.FACILITATOR: 2, Role.OWNER: 3}
@@ -46,7 +48,7 @@ MODERATOR_ROLES = (Role.FACILITATOR, Role.OWNER)
 def validate_community_slug(value: str) -> None:
     if value.lower() in RESERVED_SLUGS:
         raise ValidationError(
-            "“%(slug)s” is reserved. Choose another web address.", params={"slug": value}
+            gettext("“%(slug)s” is reserved. Choose another web address."), params={"slug": value}
         )
 
 
@@ -55,7 +57,9 @@ def validate_domain_patterns(value: str) -> None:
         bare = pattern.removeprefix("*.")
         if "*" in bare or "." not in bare or "@" in bare or " " in bare:
             raise ValidationError(
-                "“%(pattern)s” is not a domain pattern. Use forms such as gov.uk or *.nhs.uk.",
+                gettext(
+                    "“%(pattern)s” is not a domain pattern. Use forms such as gov.uk or *.nhs.uk."
+                ),
                 params={"pattern": pattern},
             )
 
@@ -105,28 +109,30 @@ class CommunityQuerySet(models.QuerySet):
 class Community(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(
-        "web address",
+        _("web address"),
         max_length=60,
         unique=True,
         validators=[validate_community_slug],
-        help_text="Lower-case letters, numbers and hyphens; used in the community's web address.",
+        help_text=_(
+            "Lower-case letters, numbers and hyphens; used in the community's web address."
+        ),
     )
     description = models.TextField(
-        max_length=2000, help_text="What the community is for and who it is for."
+        max_length=2000, help_text=_("What the community is for and who it is for.")
     )
     guidelines = models.TextField(
         blank=True,
         max_length=10000,
-        help_text="How members are expected to behave. New members accept these when joining.",
+        help_text=_("How members are expected to behave. New members accept these when joining."),
     )
     visibility = models.CharField(
         max_length=12, choices=Visibility.choices, default=Visibility.OPEN, db_index=True
     )
     allowed_email_domains = models.TextField(
-        "e-mail domains that may join without asking",
+        _("e-mail domains that may join without asking"),
         blank=True,
         validators=[validate_domain_patterns],
-        help_text="Restricted communities only. One per line, e.g. *.gov.uk or nhs.net.",
+        help_text=_("Restricted communities only. One per line, e.g. *.gov.uk or nhs.net."),
     )
     tags = TaggableManager(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -140,7 +146,7 @@ class Community(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="community",
-        help_text="The community's document library in the Wagtail admin.",
+        help_text=_("The community's document library in the Wagtail admin."),
     )
 
     objects = CommunityQuerySet.as_manager()
@@ -226,10 +232,10 @@ class Membership(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for a decision"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class MembershipRequestQuerySet(models.QuerySet):

@@ -18,12 +18,13 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from .models import (
     MODERATOR_ROLES,
@@ -208,14 +209,33 @@ def can_post(user, community: Community) -> bool:
 class NoPosting(enum.Enum):
     """Why someone who may read a community cannot write in it, in the order they are checked."""
 
-    SIGN_IN = "Sign in to {doing}."
-    BANNED = "You cannot {doing} in this community."
-    STOPPED = "A facilitator has stopped you posting in this community."
-    JOIN = "Join the community to {doing}."
-    VERIFY_EMAIL = "Confirm your e-mail address to {doing}."
+    SIGN_IN = "sign_in"
+    BANNED = "banned"
+    STOPPED = "stopped"
+    JOIN = "join"
+    VERIFY_EMAIL = "verify_email"
 
-    def explain(self, doing: str) -> str:
-        return self.value.format(doing=doing)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# The same whatever the person tried to do.
+STOPPED_POSTING = gettext_lazy("A facilitator has stopped you posting in this community.")
+
+
+@dataclass(frozen=True)
+class PostingRefusals:
+    """What to tell someone who may not do one kind of posting, one whole sentence per reason
+    (never "Sign in to" + an action: each language words each sentence its own way)."""
+
+    sign_in: StrOrPromise
+    banned: StrOrPromise
+    join: StrOrPromise
+    verify_email: StrOrPromise
+    stopped: StrOrPromise = STOPPED_POSTING
+
+    def for_reason(self, reason: NoPosting) -> str:
+        return str(getattr(self, reason.value))
 
 
 def why_no_posting(user, community: Community) -> NoPosting | None:
@@ -242,10 +262,10 @@ def is_stopped_posting(access: Access, community: Community) -> bool:
     return not access.is_staff and community.pk in access.stopped_posting_community_ids
 
 
-def posting_refusal(user, community: Community, doing: str) -> str:
-    """What to tell someone who may not post in `community`, ending "…to {doing}."."""
+def posting_refusal(user, community: Community, refusals: PostingRefusals) -> str:
+    """The sentence for why the person may not post in `community`, or "" if they may."""
     reason = why_no_posting(user, community)
-    return reason.explain(doing) if reason else ""
+    return refusals.for_reason(reason) if reason else ""
 
 
 def can_moderate(user, community: Community) -> bool:

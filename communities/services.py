@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from notifications.services import email_queue
 
@@ -76,20 +77,20 @@ def membership_join(*, actor, community: Community, accepted_guidelines: bool) -
     """Join an open community, or a restricted one the person's e-mail domain may join."""
     option = permissions.join_option(actor, community)
     if option == JoinOption.MEMBER:
-        raise ValidationError("You are already a member of this community.")
+        raise ValidationError(gettext("You are already a member of this community."))
     if option == JoinOption.VERIFY_EMAIL:
-        raise ValidationError("Confirm your e-mail address before joining a community.")
+        raise ValidationError(gettext("Confirm your e-mail address before joining a community."))
     if option != JoinOption.JOIN:
         raise PermissionDenied("You cannot join this community directly.")
     if community.guidelines and not accepted_guidelines:
-        raise ValidationError("Accept the community guidelines to join.")
+        raise ValidationError(gettext("Accept the community guidelines to join."))
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
                 community=community, user=actor, accepted_guidelines_at=timezone.now()
             )
     except IntegrityError as error:  # joined twice at once (double click)
-        raise ValidationError("You are already a member of this community.") from error
+        raise ValidationError(gettext("You are already a member of this community.")) from error
     MembershipRequest.objects.filter(
         community=community, user=actor, status=RequestStatus.PENDING
     ).update(status=RequestStatus.APPROVED, decided_at=timezone.now())
@@ -104,15 +105,17 @@ def membership_request_create(
 ) -> MembershipRequest:
     option = permissions.join_option(actor, community)
     if option == JoinOption.PENDING:
-        raise ValidationError("You have already asked to join; the facilitators will reply.")
+        raise ValidationError(
+            gettext("You have already asked to join; the facilitators will reply.")
+        )
     if option == JoinOption.MEMBER:
-        raise ValidationError("You are already a member of this community.")
+        raise ValidationError(gettext("You are already a member of this community."))
     if option == JoinOption.VERIFY_EMAIL:
-        raise ValidationError("Confirm your e-mail address before asking to join.")
+        raise ValidationError(gettext("Confirm your e-mail address before asking to join."))
     if option not in (JoinOption.REQUEST, JoinOption.JOIN):
         raise PermissionDenied("You cannot ask to join this community.")
     if community.guidelines and not accepted_guidelines:
-        raise ValidationError("Accept the community guidelines to ask to join.")
+        raise ValidationError(gettext("Accept the community guidelines to ask to join."))
     try:
         with transaction.atomic():
             request = MembershipRequest.objects.create(
@@ -120,7 +123,7 @@ def membership_request_create(
             )
     except IntegrityError as error:
         raise ValidationError(
-            "You have already asked to join; the facilitators will reply."
+            gettext("You have already asked to join; the facilitators will reply.")
         ) from error
     permissions.forget_access(actor)
     notifications.join_requested(request)
@@ -143,12 +146,13 @@ def _lock_pending_request(actor, request_id: int) -> MembershipRequest:
         .first()
     )
     if request is None or not permissions.can_know_exists(actor, request.community):
-        raise ValidationError("That request no longer exists.")
+        raise ValidationError(gettext("That request no longer exists."))
     if not permissions.can_moderate(actor, request.community):
         raise PermissionDenied("You do not facilitate this community.")
     if request.status != RequestStatus.PENDING:
         raise ValidationError(
-            f"That request has already been dealt with ({request.get_status_display().lower()})."
+            gettext("That request has already been dealt with (%(get_status_display)s).")
+            % {"get_status_display": request.get_status_display().lower()}
         )
     return request
 
@@ -168,7 +172,9 @@ def _queue_decision_email(request: MembershipRequest) -> None:
 def membership_request_approve(*, actor, request_id: int) -> Membership:
     request = _lock_pending_request(actor, request_id)
     if request.community_id in permissions.access_for(request.user).banned_community_ids:
-        raise ValidationError("This person is banned from the community; lift the ban first.")
+        raise ValidationError(
+            gettext("This person is banned from the community; lift the ban first.")
+        )
     membership, _ = Membership.objects.get_or_create(
         community=request.community,
         user=request.user,
@@ -206,7 +212,7 @@ def _ensure_another_owner_remains(membership: Membership) -> None:
     )
     if [pk for pk in owners if pk != membership.pk] == []:
         raise ValidationError(
-            "A community must keep at least one owner. Make someone else an owner first."
+            gettext("A community must keep at least one owner. Make someone else an owner first.")
         )
 
 
@@ -214,7 +220,7 @@ def _ensure_another_owner_remains(membership: Membership) -> None:
 def membership_leave(*, actor, community: Community) -> None:
     membership = Membership.objects.filter(community=community, user=actor).first()
     if membership is None:
-        raise ValidationError("You are not a member of this community.")
+        raise ValidationError(gettext("You are not a member of this community."))
     _ensure_another_owner_remains(membership)
     membership.delete()
     permissions.forget_access(actor)
@@ -228,11 +234,13 @@ def _lock_membership_to_change(actor, membership_id: int) -> Membership:
         .first()
     )
     if membership is None or not permissions.can_know_exists(actor, membership.community):
-        raise ValidationError("That membership no longer exists.")
+        raise ValidationError(gettext("That membership no longer exists."))
     if not permissions.can_moderate(actor, membership.community):
         raise PermissionDenied("You do not facilitate this community.")
     if membership.user_id == actor.pk:
-        raise ValidationError("You cannot change your own membership here; use Leave instead.")
+        raise ValidationError(
+            gettext("You cannot change your own membership here; use Leave instead.")
+        )
     if not permissions.can_change_member(actor, membership.community, membership):
         raise PermissionDenied("Only owners can change facilitators and owners.")
     return membership
@@ -265,7 +273,7 @@ def membership_ban(*, actor, membership_id: int, reason: str = "") -> Ban:
 def ban_lift(*, actor, ban_id: int) -> None:
     ban = Ban.objects.select_related("community").filter(pk=ban_id).first()
     if ban is None or not permissions.can_moderate(actor, ban.community):
-        raise ValidationError("That ban no longer exists.")
+        raise ValidationError(gettext("That ban no longer exists."))
     ban.delete()
 
 
@@ -278,7 +286,7 @@ def posting_ban_create(*, actor, community: Community, user, reason: str = "") -
     _require_facilitator(actor, community)
     if user.pk == actor.pk or permissions.can_moderate(user, community):
         raise ValidationError(
-            "Facilitators cannot be banned from posting; change their role first."
+            gettext("Facilitators cannot be banned from posting; change their role first.")
         )
     ban, _ = PostingBan.objects.get_or_create(
         community=community, user=user, defaults={"reason": reason.strip(), "banned_by": actor}
@@ -302,7 +310,7 @@ def _require_facilitator(actor, community: Community) -> None:
 @transaction.atomic
 def membership_set_role(*, actor, membership_id: int, role: str) -> Membership:
     if role not in Role.values:
-        raise ValidationError("Choose member, facilitator or owner.")
+        raise ValidationError(gettext("Choose member, facilitator or owner."))
     membership = _lock_membership_to_change(actor, membership_id)
     if role != Role.MEMBER and not permissions.can_manage_roles(actor, membership.community):
         raise PermissionDenied("Only owners can appoint facilitators and owners.")
@@ -327,7 +335,9 @@ def invitation_create(
         raise PermissionDenied("Only owners can invite facilitators and owners.")
     email = email.strip().lower()
     if Membership.objects.filter(community=community, user__email__iexact=email).exists():
-        raise ValidationError(f"{email} is already a member of this community.")
+        raise ValidationError(
+            gettext("%(email)s is already a member of this community.") % {"email": email}
+        )
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         community=community,
@@ -357,21 +367,21 @@ def invitation_for_token(token: str) -> Invitation | None:
 def invitation_problem(invitation: Invitation | None, user) -> str | None:
     """Why this person cannot accept this invitation now, or None if they can."""
     if invitation is None:
-        return "This invitation link is not valid. Check you copied the whole link."
+        return gettext("This invitation link is not valid. Check you copied the whole link.")
     if invitation.revoked_at:
-        return "This invitation has been withdrawn. Ask a facilitator for a new one."
+        return gettext("This invitation has been withdrawn. Ask a facilitator for a new one.")
     if invitation.accepted_at:
-        return "This invitation has already been used. Each invitation link works once."
+        return gettext("This invitation has already been used. Each invitation link works once.")
     if invitation.is_expired:
-        return "This invitation has expired. Ask a facilitator to invite you again."
+        return gettext("This invitation has expired. Ask a facilitator to invite you again.")
     access = permissions.access_for(user)
     if access.is_authenticated and invitation.email.lower() not in access.verified_emails:
-        return (
+        return gettext(
             "This invitation was sent to a different e-mail address. Sign in with the account "
             "for that address, or add and confirm that address in your account settings."
         )
     if access.is_authenticated and invitation.community_id in access.banned_community_ids:
-        return "You cannot join this community."
+        return gettext("You cannot join this community.")
     return None
 
 
@@ -387,7 +397,7 @@ def invitation_accept(*, actor, token: str, accepted_guidelines: bool) -> Member
         raise ValidationError(problem)
     assert invitation is not None  # invitation_problem names a missing one
     if invitation.community.guidelines and not accepted_guidelines:
-        raise ValidationError("Accept the community guidelines to join.")
+        raise ValidationError(gettext("Accept the community guidelines to join."))
     membership, created = Membership.objects.get_or_create(
         community=invitation.community,
         user=actor,
@@ -411,7 +421,7 @@ def invitation_accept(*, actor, token: str, accepted_guidelines: bool) -> Member
 def invitation_revoke(*, actor, invitation_id: int) -> None:
     invitation = Invitation.objects.select_related("community").filter(pk=invitation_id).first()
     if invitation is None or not permissions.can_moderate(actor, invitation.community):
-        raise ValidationError("That invitation no longer exists.")
+        raise ValidationError(gettext("That invitation no longer exists."))
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])

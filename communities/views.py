@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -94,7 +95,11 @@ class CommunityCreateView(LoginRequiredMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"{community.name} has been created. You are its owner.")
+                messages.success(
+                    request,
+                    gettext("%(name)s has been created. You are its owner.")
+                    % {"name": community.name},
+                )
                 return redirect(community)
         return render(request, self.template_name, {"form": form})
 
@@ -126,7 +131,7 @@ class CommunityJoinView(LoginRequiredMixin, CommunityMixin, View):
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return redirect(self.community)
-        messages.success(request, f"Welcome to {self.community.name}!")
+        messages.success(request, gettext("Welcome to %(name)s!") % {"name": self.community.name})
         return redirect(self.community)
 
 
@@ -159,7 +164,8 @@ class MembershipRequestView(LoginRequiredMixin, CommunityMixin, View):
             form.add_error(None, error)
             return self._render(request, form)
         messages.success(
-            request, "Your request has been sent. We will e-mail you when a facilitator decides."
+            request,
+            gettext("Your request has been sent. We will e-mail you when a facilitator decides."),
         )
         return redirect(self.community)
 
@@ -167,7 +173,7 @@ class MembershipRequestView(LoginRequiredMixin, CommunityMixin, View):
 class MembershipRequestWithdrawView(LoginRequiredMixin, CommunityMixin, View):
     def post(self, request, slug):
         services.membership_request_withdraw(actor=request.user, community=self.community)
-        messages.success(request, "Your request to join has been withdrawn.")
+        messages.success(request, gettext("Your request to join has been withdrawn."))
         return redirect(self.community)
 
 
@@ -189,7 +195,9 @@ class CommunityLeaveView(LoginRequiredMixin, CommunityMixin, View):
                 {"community": self.community, "error": _error_text(error)},
                 status=400,
             )
-        messages.success(request, f"You have left {self.community.name}.")
+        messages.success(
+            request, gettext("You have left %(name)s.") % {"name": self.community.name}
+        )
         if permissions.can_know_exists(request.user, self.community):
             return redirect(self.community)
         return redirect("communities:directory")
@@ -248,5 +256,7 @@ class InvitationView(View):
             context = self._context(request, token, form)
             context["problem"] = _error_text(error)
             return render(request, self.template_name, context, status=400)
-        messages.success(request, f"Welcome to {invitation.community.name}!")
+        messages.success(
+            request, gettext("Welcome to %(name)s!") % {"name": invitation.community.name}
+        )
         return redirect(invitation.community)

@@ -1,4 +1,5 @@
 from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -64,5 +65,5 @@ class CommunitiesMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_communities_menu_item():
     return CommunitiesMenuItem(
-        "Communities", reverse("communities_admin:index"), icon_name="group", order=150
+        _("Communities"), reverse("communities_admin:index"), icon_name="group", order=150
     )

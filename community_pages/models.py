@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Length, Substr
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page, PageViewRestriction
 
@@ -101,7 +102,7 @@ class CommunitiesIndexPage(Page):
     max_count = 1
 
     class Meta:
-        verbose_name = "communities index"
+        verbose_name = _("communities index")
 
     def serve(self, request, *args, **kwargs):
         return HttpResponseRedirect("/communities/")

@@ -10,6 +10,7 @@ work: no network, no mail.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from wagtail.models import Page, Site
 
@@ -33,7 +34,9 @@ def communities_index() -> CommunitiesIndexPage:
     if existing is not None:
         return existing
     return site_root().add_child(
-        instance=CommunitiesIndexPage(title="Communities", slug=COMMUNITIES_SLUG, live=True)
+        instance=CommunitiesIndexPage(
+            title=gettext("Communities"), slug=COMMUNITIES_SLUG, live=True
+        )
     )
 
 

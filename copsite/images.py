@@ -8,6 +8,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -16,7 +17,7 @@ MAX_PIXELS = 40_000_000
 
 def _open_checked(upload: UploadedFile) -> Image.Image:
     if upload.size > MAX_IMAGE_BYTES:
-        raise ValidationError("The picture must be smaller than 5 MB.")
+        raise ValidationError(gettext("The picture must be smaller than 5 MB."))
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
@@ -25,12 +26,14 @@ def _open_checked(upload: UploadedFile) -> Image.Image:
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise ValidationError(
-            "The file is not a picture we can read. Use a JPEG or PNG."
+            gettext("The file is not a picture we can read. Use a JPEG or PNG.")
         ) from error
     if image_format not in ALLOWED_FORMATS:
-        raise ValidationError("The picture must be a JPEG, PNG, GIF or WebP file.")
+        raise ValidationError(gettext("The picture must be a JPEG, PNG, GIF or WebP file."))
     if width * height > MAX_PIXELS:
-        raise ValidationError("The picture is too large. Use one under 6000 × 6000 pixels.")
+        raise ValidationError(
+            gettext("The picture is too large. Use one under 6000 × 6000 pixels.")
+        )
     upload.seek(0)
     image = Image.open(upload)
     return ImageOps.exif_transpose(image)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext_lazy
 
 from copsite import ratelimit
 
@@ -15,20 +17,39 @@ def check_rate_limit(actor) -> None:
         f"post:{actor.pk}", limit=settings.COPSITE_POSTS_PER_MINUTE, period_seconds=60
     ):
         raise ValidationError(
-            "You are posting very quickly. Wait a minute and send it again: "
-            "what you wrote is still here."
+            gettext(
+                "You are posting very quickly. Wait a minute and send it again: "
+                "what you wrote is still here."
+            )
         )
 
 
-def check_body(body: str | None, noun: str = "Posts") -> str:
-    """The body stripped, or ValidationError if it is empty or too long. `noun` (plural,
-    capitalised) names what is written in the too-long message: "Posts", "Comments"."""
+POSTS_TOO_LONG = ngettext_lazy(
+    "Posts can be at most %(limit)s character; this one has %(length)s.",
+    "Posts can be at most %(limit)s characters; this one has %(length)s.",
+    "count",
+)
+COMMENTS_TOO_LONG = ngettext_lazy(
+    "Comments can be at most %(limit)s character; this one has %(length)s.",
+    "Comments can be at most %(limit)s characters; this one has %(length)s.",
+    "count",
+)
+
+
+def check_body(body: str | None, too_long=POSTS_TOO_LONG) -> str:
+    """The body stripped, or ValidationError if it is empty or too long. `too_long` says what
+    is written (`POSTS_TOO_LONG`, `COMMENTS_TOO_LONG`), counting the limit."""
     body = (body or "").strip()
     if not body:
-        raise ValidationError("Write something before sending.")
-    if len(body) > settings.COPSITE_MAX_POST_LENGTH:
+        raise ValidationError(gettext("Write something before sending."))
+    limit = settings.COPSITE_MAX_POST_LENGTH
+    if len(body) > limit:
         raise ValidationError(
-            f"{noun} can be at most {settings.COPSITE_MAX_POST_LENGTH:,} characters; "
-            f"this one has {len(body):,}."
+            too_long
+            % {
+                "count": limit,
+                "limit": number_format(limit, force_grouping=True),
+                "length": number_format(len(body), force_grouping=True),
+            }
         )
     return body

@@ -17,10 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from .registry import Registry
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class SearchDocument:
 @dataclass(frozen=True)
 class SearchType:
     key: str
-    label: str  # what a results filter calls it, e.g. "Discussions"
+    label: StrOrPromise  # what a results filter calls it, e.g. "Discussions"
     model: type[models.Model]
     documents: Callable[[Iterable[int] | None], Iterable[SearchDocument]]
     order: int = 100

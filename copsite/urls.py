@@ -1,5 +1,9 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
+from django.utils import timezone
+from django.views.decorators.http import last_modified
+from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
 from wagtail import urls as wagtail_urls
@@ -15,6 +19,16 @@ urlpatterns = [
     # Before Wagtail's own pattern for the same address (`doc.url` still reverses to it).
     re_path(r"^documents/(\d+)/(.*)$", views.document, name="document"),
     path("documents/", include(wagtaildocs_urls)),
+]
+
+# Every page people read has an English address (unprefixed) and a Welsh one (under /cy/).
+SERVER_STARTED = timezone.now()
+translated_patterns = [
+    path(
+        "jsi18n/",
+        last_modified(lambda request: SERVER_STARTED)(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("communities.urls")),
@@ -22,6 +36,7 @@ urlpatterns = [
     path("", include("blogs.urls")),
     path("", include("notifications.urls")),
     path("", include("facilitation.urls")),
+    path("", include(wagtail_urls)),
 ]
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
@@ -35,4 +50,4 @@ if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
         )
     )
 
-urlpatterns.append(path("", include(wagtail_urls)))
+urlpatterns += i18n_patterns(*translated_patterns, prefix_default_language=False)

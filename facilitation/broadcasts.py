@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from communities import permissions as community_permissions
 from communities.models import Community, Membership
@@ -70,7 +71,7 @@ def broadcast_create(
         raise PermissionDenied("Only the community's facilitators can send announcements.")
     subject, body = subject.strip(), body.strip()
     if not subject or not body:
-        raise ValidationError("Give the announcement a subject and a message.")
+        raise ValidationError(gettext("Give the announcement a subject and a message."))
     with transaction.atomic():
         # One announcement at a time per community: a double click, or two facilitators at
         # once, cannot both pass the day's limit or both be sent.
@@ -82,12 +83,20 @@ def broadcast_create(
                 return existing
         recipients = list(broadcast_recipients(community).values_list("user_id", "user__email"))
         if not recipients:
-            raise ValidationError("Nobody would get this: no member can receive e-mail from here.")
+            raise ValidationError(
+                gettext("Nobody would get this: no member can receive e-mail from here.")
+            )
         limit = broadcasts_per_day()
         if broadcasts_sent_today(community) >= limit:
             raise ValidationError(
-                f"{community.name} has sent {limit} announcements today, the most for one day. "
-                "Send this one tomorrow: what you wrote is still here."
+                ngettext(
+                    "%(name)s has sent %(limit)s announcement today, the most for one day. "
+                    "Send this one tomorrow: what you wrote is still here.",
+                    "%(name)s has sent %(limit)s announcements today, the most for one day. "
+                    "Send this one tomorrow: what you wrote is still here.",
+                    limit,
+                )
+                % {"name": community.name, "limit": limit}
             )
         try:
             with transaction.atomic():

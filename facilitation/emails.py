@@ -7,6 +7,7 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from communities import permissions as community_permissions
@@ -48,11 +49,15 @@ def facilitator_nudge(payload: dict) -> EmailContent | None:
         return None
     if len(waiting) == 1:
         count = waiting[0].item_count
-        subject = (
-            f"{count} thing{'s' if count != 1 else ''} to look at in {waiting[0].community.name}"
-        )
+        subject = ngettext(
+            "%(count)s thing to look at in %(community)s",
+            "%(count)s things to look at in %(community)s",
+            count,
+        ) % {"count": count, "community": waiting[0].community.name}
     else:
-        subject = f"Things to look at in {len(waiting)} of your communities"
+        subject = gettext("Things to look at in %(count)s of your communities") % {
+            "count": len(waiting)
+        }
     footer, headers = _footer(user.pk, NUDGE_SCOPE)
     return EmailContent(
         subject=subject,

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 
 def new_submission_key() -> str:
@@ -36,10 +37,10 @@ def _day(moment) -> str:
 
 class WelcomeForm(SubmissionKeyForm):
     members = MemberChoiceField(
-        label="Who to welcome",
+        label=_("Who to welcome"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose the new members to welcome."},
+        error_messages={"required": _("Choose the new members to welcome.")},
     )
 
     def __init__(self, *args, memberships=(), **kwargs):
@@ -54,22 +55,24 @@ class WelcomeForm(SubmissionKeyForm):
 class BroadcastForm(SubmissionKeyForm):
     subject = forms.CharField(
         max_length=150,
-        help_text="Members see this as the e-mail's subject, after the community's name.",
+        help_text=_("Members see this as the e-mail's subject, after the community's name."),
         error_messages={
-            "required": "Give the announcement a subject.",
-            "max_length": "Subjects can be at most %(limit_value)s characters.",
+            "required": _("Give the announcement a subject."),
+            "max_length": _("Subjects can be at most %(limit_value)s characters."),
         },
     )
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         max_length=20000,
         help_text=(
-            "Markdown works: **bold**, *italic*, [link text](https://…), lists with -. "
-            "Every member gets this by e-mail, unless they turned off e-mails from here."
+            _(
+                "Markdown works: **bold**, *italic*, [link text](https://…), lists with -. "
+                "Every member gets this by e-mail, unless they turned off e-mails from here."
+            )
         ),
         widget=forms.Textarea(attrs={"rows": 12}),
         error_messages={
-            "required": "Write the message.",
-            "max_length": "Messages can be at most %(limit_value)s characters.",
+            "required": _("Write the message."),
+            "max_length": _("Messages can be at most %(limit_value)s characters."),
         },
     )

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views import View
 
 from communities import permissions as community_permissions
@@ -105,13 +106,14 @@ class MembersWelcomeView(CommunityFacilitatorMixin, View):
                 error = problem
             else:
                 messages.success(
-                    request, f"Your welcome is posted in “{posted.title}” in "
-                    f"{self.community.name}.",
-                )  # fmt: skip
+                    request,
+                    gettext("Your welcome is posted in “%(title)s” in %(name)s.")
+                    % {"title": posted.title, "name": self.community.name},
+                )
                 return redirect("facilitation:facilitate")
         still_new = new_members_to_welcome([self.community.pk]).exists()
         if not still_new:  # nothing left to show the form with: say so on the page
-            messages.error(request, "Everyone new here has already been welcomed.")
+            messages.error(request, gettext("Everyone new here has already been welcomed."))
             return redirect("facilitation:facilitate")
         return render_dashboard(
             request, posted_to=self.community, data=request.POST, error=error, status=400
@@ -173,8 +175,12 @@ class BroadcastCreateView(CommunityFacilitatorMixin, View):
             return self._render(request, form, status=400)
         messages.success(
             request,
-            f"Your announcement is on its way to {broadcast.recipient_count} "
-            f"member{'s' if broadcast.recipient_count != 1 else ''}.",
+            ngettext(
+                "Your announcement is on its way to %(count)s member.",
+                "Your announcement is on its way to %(count)s members.",
+                broadcast.recipient_count,
+            )
+            % {"count": broadcast.recipient_count},
         )
         return redirect(
             "facilitation:broadcast-detail", slug=self.community.slug, broadcast_id=broadcast.pk

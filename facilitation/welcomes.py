@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from communities import permissions as community_permissions
@@ -61,22 +63,26 @@ def welcome_writer() -> WelcomeWriter:
     """The writer of every welcome: the first registered. ValidationError if there is none."""
     for writer in welcome_writers:
         return writer
-    raise ValidationError("There is nowhere to post a welcome yet.")
+    raise ValidationError(gettext("There is nowhere to post a welcome yet."))
 
 
 def _names(people: list[User]) -> str:
     mentions = [mention_markdown(person.public_name, person.pk) for person in people]
     if len(mentions) == 1:
         return mentions[0]
-    return ", ".join(mentions[:-1]) + " and " + mentions[-1]
+    return get_text_list(mentions, gettext("and"))
 
 
 def welcome_body(people: list[User]) -> str:
-    return (
-        f"Please welcome {_names(people)}, who joined us recently.\n\n"
+    return ngettext(
+        "Please welcome %(names)s, who joined us recently.\n\n"
         "Tell us a little about yourself when you are ready: what you work on, and what you "
-        "hope to find or share here. Everyone else: do say hello."
-    )
+        "hope to find or share here. Everyone else: do say hello.",
+        "Please welcome %(names)s, who joined us recently.\n\n"
+        "Tell us a little about yourselves when you are ready: what you work on, and what you "
+        "hope to find or share here. Everyone else: do say hello.",
+        len(people),
+    ) % {"names": _names(people)}
 
 
 def _people_to_welcome(community: Community, memberships: list[Membership]) -> list[User]:
@@ -118,7 +124,7 @@ def members_welcome(
         return earlier
     people = _people_to_welcome(community, memberships)
     if not people:
-        raise ValidationError("Choose new members who have not been welcomed yet.")
+        raise ValidationError(gettext("Choose new members who have not been welcomed yet."))
     posted = writer.post(
         actor=actor,
         community=community,

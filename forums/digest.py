@@ -37,6 +37,8 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from communities.models import Community
 from notifications.digests import (
@@ -81,8 +83,12 @@ _absolute_post_url = lazy(
 )
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+def _replies(count: int) -> str:
+    return ngettext("%(count)s reply", "%(count)s replies", count) % {"count": count}
+
+
+def _reactions(count: int) -> str:
+    return ngettext("%(count)s reaction", "%(count)s reactions", count) % {"count": count}
 
 
 def _shown_posts():
@@ -114,15 +120,15 @@ def new_threads(batch: DigestBatch) -> dict[int, list[DigestItem]]:
     candidates = []
     for thread in threads:
         shown = thread.opening_status == Post.Status.VISIBLE
-        starter = TEAM_NAME if thread.as_team else thread.author.public_name
+        starter = str(TEAM_NAME) if thread.as_team else thread.author.public_name
         item = DigestItem(
             key=f"forum.post:{thread.opening_id}",
             title=thread.title,
             url=_absolute(thread.get_absolute_url()),
             community_id=thread.community_id,
             community_name=thread.community.name,
-            byline=f"Started by {starter}",
-            detail=_plural(thread.reply_count, "reply", "replies") if thread.reply_count else "",
+            byline=_("Started by %(name)s") % {"name": starter},
+            detail=_replies(thread.reply_count) if thread.reply_count else "",
             excerpt=lazy_excerpt(thread.opening_body) if shown else "",
         )
         candidates.append(
@@ -196,7 +202,7 @@ class _FromRows:
     def byline(self, row: _PostRow) -> str:
         """`Post.byline`: a team post never names its facilitator."""
         if row.as_team:
-            return TEAM_NAME
+            return str(TEAM_NAME)
         if row.author_id not in self.names:
             self.names[row.author_id] = public_name(
                 row.author_id, row.author_display_name, row.author_deleted_at
@@ -230,12 +236,13 @@ def popular_replies(batch: DigestBatch) -> dict[int, list[DigestItem]]:
         row = _PostRow(*columns)
         item = DigestItem(
             key=f"forum.post:{row.pk}",
-            title=f"Re: {row.thread_title}",
+            # Translators: a reply's title in a digest, as in e-mail ("Re: " and the thread's).
+            title=_("Re: %(title)s") % {"title": row.thread_title},
             url=_absolute_post_url(row.community_slug, row.pk),
             community_id=row.community_id,
             community_name=row.community_name,
-            byline=f"Reply by {built.byline(row)}",
-            detail=_plural(count, "reaction", "reactions"),
+            byline=_("Reply by %(name)s") % {"name": built.byline(row)},
+            detail=_reactions(count),
             excerpt=lazy_excerpt(row.body),
         )
         candidates.append(
@@ -293,7 +300,7 @@ def accepted_answers(batch: DigestBatch) -> dict[int, list[DigestItem]]:
             url=_absolute_post_url(row.community_slug, row.pk),
             community_id=row.community_id,
             community_name=row.community_name,
-            byline=f"Answer by {built.byline(row)}",
+            byline=_("Answer by %(name)s") % {"name": built.byline(row)},
             excerpt=lazy_excerpt(row.body),
         )
         candidates.append(
@@ -312,8 +319,9 @@ register_digest_section(
     "forum.threads",
     new_threads,
     order=20,
-    heading="New threads",
-    noun=("new thread", "new threads"),
+    heading=gettext_lazy("New threads"),
+    # Translators: said after a number in a digest's subject ("3 new threads").
+    noun=ngettext_lazy("%(count)s new thread", "%(count)s new threads", "count"),
     limit=10,
     more_url_name="forums:mine",
 )
@@ -321,8 +329,8 @@ register_digest_section(
     "forum.replies",
     popular_replies,
     order=40,
-    heading="Replies people found helpful",
-    noun=("popular reply", "popular replies"),
+    heading=gettext_lazy("Replies people found helpful"),
+    noun=ngettext_lazy("%(count)s popular reply", "%(count)s popular replies", "count"),
     limit=5,
     more_url_name="forums:mine",
 )
@@ -330,8 +338,8 @@ register_digest_section(
     "forum.answers",
     accepted_answers,
     order=30,
-    heading="Questions answered",
-    noun=("accepted answer", "accepted answers"),
+    heading=gettext_lazy("Questions answered"),
+    noun=ngettext_lazy("%(count)s accepted answer", "%(count)s accepted answers", "count"),
     limit=5,
     more_url_name="forums:mine",
 )

@@ -1,6 +1,7 @@
 """E-mails about the forum. Built at send time from ids, so they say what is true then."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from notifications.registry import EmailContent, email_kind
 
@@ -27,7 +28,7 @@ def forum_author_warned(payload: dict) -> EmailContent | None:
         }
     )
     return EmailContent(
-        subject=f"About your post in {community.name}",
+        subject=_("About your post in %(community)s") % {"community": community.name},
         template="forums/emails/author_warned",
         context={
             "person": post.author,

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.models import Community
 from copsite.ranking import first_per_community
@@ -28,7 +32,8 @@ UNANSWERED_AFTER = timedelta(hours=48)
 UNANSWERED_WITHIN = timedelta(days=30)
 QUIET_AFTER = timedelta(days=14)
 THREADS_SHOWN = 5  # unanswered threads listed per community (the total is given too)
-WELCOME_THREAD_TITLE = "Welcome to our new members"
+# Written in the language of the facilitator who starts the thread.
+WELCOME_THREAD_TITLE = gettext_lazy("Welcome to our new members")
 WELCOME_CATEGORY_SLUGS = ("off-topic", "introductions", "welcome")
 
 
@@ -150,8 +155,19 @@ QUIET = AttentionProvider(
 # --- Welcomes -----------------------------------------------------------------------------------
 
 
+def _welcome_titles() -> Q:
+    """A title starting "Welcome", or the welcome thread's title in any of the site's languages
+    (a facilitator browsing in Welsh starts it in Welsh)."""
+    titles = Q(title__istartswith="welcome")
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles |= Q(title__iexact=str(WELCOME_THREAD_TITLE))
+    return titles
+
+
 def welcome_thread(community: Community) -> Thread | None:
-    """The community's welcome thread: a pinned, published team thread called "Welcome…"."""
+    """The community's welcome thread: a pinned, published team thread called "Welcome…"
+    (or the welcome thread's title in another of the site's languages)."""
     return (
         Thread.objects.filter(
             community=community,
@@ -160,8 +176,8 @@ def welcome_thread(community: Community) -> Thread | None:
             as_team=True,
             is_locked=False,
             is_closed=False,
-            title__istartswith="welcome",
         )
+        .filter(_welcome_titles())
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -197,7 +213,7 @@ def post_welcome(*, actor, community: Community, body: str, submission_key: str)
 def _welcome_thread_start(actor, community: Community, body: str, submission_key: str) -> Post:
     categories = list(Category.objects.filter(community=community))
     if not categories:
-        raise ValidationError("The forum has no categories yet: add one in the forum settings.")
+        raise ValidationError(_("The forum has no categories yet: add one in the forum settings."))
     by_slug = {category.slug: category for category in categories}
     category = next(
         (by_slug[slug] for slug in WELCOME_CATEGORY_SLUGS if slug in by_slug), categories[0]
@@ -206,7 +222,7 @@ def _welcome_thread_start(actor, community: Community, body: str, submission_key
         actor=actor,
         community=community,
         category=category,
-        title=WELCOME_THREAD_TITLE,
+        title=str(WELCOME_THREAD_TITLE),
         body=body,
         submission_key=submission_key,
         as_team=True,

@@ -17,6 +17,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from communities import permissions as community_permissions
 from communities.models import Community
@@ -80,8 +81,9 @@ def community_source(reader: Reader, community: Community, feed_url: str) -> Fee
         return _members_only_source(community, forum_url, feed_url)
     threads = Thread.objects.visible_to(reader).filter(community=community)
     return FeedSource(
-        title=f"{community.name} forum – {site_name()}",
-        description=f"New threads and replies in the {community.name} forum.",
+        title=_community_forum_title(community),
+        description=_("New threads and replies in the %(community)s forum.")
+        % {"community": community.name},
         link=forum_url,
         feed_url=feed_url,
         items=latest_visible_posts(threads),
@@ -99,8 +101,10 @@ def category_source(
     category.community = community
     threads = Thread.objects.visible_to(reader).filter(category=category)
     return FeedSource(
-        title=f"{category.name} – {community.name} forum – {site_name()}",
-        description=f"New threads and replies in {category.name}, in the {community.name} forum.",
+        title=_("%(category)s – %(community)s forum – %(site)s")
+        % {"category": category.name, "community": community.name, "site": site_name()},
+        description=_("New threads and replies in %(category)s, in the %(community)s forum.")
+        % {"category": category.name, "community": community.name},
         link=absolute_url(category.get_absolute_url()),
         feed_url=feed_url,
         items=latest_visible_posts(threads),
@@ -112,19 +116,23 @@ def my_communities_source(reader: Reader, feed_url: str) -> FeedSource[Post]:
         community__in=community_permissions.communities_of(reader)
     )
     return FeedSource(
-        title=f"Your communities' forums – {site_name()}",
-        description="New threads and replies in the forums of the communities you belong to.",
+        title=_("Your communities' forums – %(site)s") % {"site": site_name()},
+        description=_("New threads and replies in the forums of the communities you belong to."),
         link=absolute_url(reverse("forums:mine")),
         feed_url=feed_url,
         items=latest_visible_posts(threads),
     )
 
 
+def _community_forum_title(community: Community) -> str:
+    return _("%(community)s forum – %(site)s") % {"community": community.name, "site": site_name()}
+
+
 def _members_only_source(community: Community, forum_url: str, feed_url: str) -> FeedSource[Post]:
     """For someone who may know the community but not read it (a former member)."""
     return FeedSource(
-        title=f"{community.name} forum – {site_name()}",
-        description="Only members of this community see its forum.",
+        title=_community_forum_title(community),
+        description=_("Only members of this community see its forum."),
         link=forum_url,
         feed_url=feed_url,
         items=[],
@@ -140,7 +148,10 @@ class ForumFeed(SourceFeed):
     def item_title(self, post: Post) -> str:
         # Plain text: the feed generator escapes it once for XML. (Django's default escapes
         # twice, which shows "&amp;" in every reader that treats titles as text.)
-        return post.thread.title if post.starts_thread else f"Re: {post.thread.title}"
+        if post.starts_thread:
+            return post.thread.title
+        # Translators: the title of a reply in a feed, as in e-mail ("Re: " and the thread's).
+        return _("Re: %(title)s") % {"title": post.thread.title}
 
     def item_description(self, post: Post) -> str:
         return absolute_html(render_markdown(post.body))

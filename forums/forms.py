@@ -3,6 +3,8 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from communities.models import Community, Membership, PostingBan, Role
@@ -10,7 +12,7 @@ from copsite.forms_fields import TypedTextField
 
 from .models import Category, Flag, ForumSettings, Post, Thread
 
-BODY_HELP = (
+BODY_HELP = _(
     "Markdown works: **bold**, *italic*, [link text](https://…), lists with -, quotes with >. "
     "Mention someone with @[Their name](/people/ID/) – the mention picker fills this in."
 )
@@ -33,14 +35,17 @@ class SubmissionKeyMixin(forms.Form):
 
 class BodyField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Your message")
+        kwargs.setdefault("label", _("Your message"))
         kwargs.setdefault("help_text", BODY_HELP)
         kwargs.setdefault(
             "error_messages",
             {
-                "required": "Write something before sending.",
-                "max_length": "Posts can be at most %(limit_value)s characters; this one has "
-                "%(show_value)s.",
+                "required": _("Write something before sending."),
+                "max_length": ngettext_lazy(
+                    "Posts can be at most %(limit_value)s character; this one has %(show_value)s.",
+                    "Posts can be at most %(limit_value)s characters; this one has %(show_value)s.",
+                    "limit_value",
+                ),
             },
         )
         super().__init__(
@@ -51,17 +56,23 @@ class BodyField(forms.CharField):
 
 
 class ThreadForm(SubmissionKeyMixin):
-    title = forms.CharField(max_length=200, error_messages={"required": "Give the thread a title."})
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Give the thread a title.")},
+    )
     category = forms.ModelChoiceField(
+        label=_("Category"),
         queryset=Category.objects.none(),
         empty_label=None,
-        error_messages={"required": "Choose a category."},
+        error_messages={"required": _("Choose a category.")},
     )
     body = BodyField()
     tags = forms.CharField(
+        label=_("Tags"),
         required=False,
         max_length=200,
-        help_text="Up to 5 topics, separated by commas.",
+        help_text=_("Up to 5 topics, separated by commas."),
     )
     field_order = ["title", "category", "body", "tags"]
 
@@ -72,30 +83,30 @@ class ThreadForm(SubmissionKeyMixin):
     def clean_tags(self) -> list[str]:
         names = [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
         if len(names) > 5:
-            raise forms.ValidationError("Use at most 5 tags.")
+            raise forms.ValidationError(gettext("Use at most 5 tags."))
         if any(len(name) > 40 for name in names):
-            raise forms.ValidationError("Each tag must be 40 characters or fewer.")
+            raise forms.ValidationError(gettext("Each tag must be 40 characters or fewer."))
         return list(dict.fromkeys(names))
 
 
 class SeedThreadForm(ThreadForm):
     """Facilitators can post as the team and schedule a thread for later."""
 
-    as_team = forms.BooleanField(label="Post as “the facilitation team”", required=False)
+    as_team = forms.BooleanField(label=_("Post as “the facilitation team”"), required=False)
     publish_at = forms.DateTimeField(
-        label="Publish later (optional)",
+        label=_("Publish later (optional)"),
         required=False,
-        help_text="For example 2026-12-01 09:00. Leave empty to publish now.",
+        help_text=_("For example 2026-12-01 09:00. Leave empty to publish now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
 
 class ReplyForm(SubmissionKeyMixin):
-    body = BodyField(label="Your reply")
+    body = BodyField(label=_("Your reply"))
 
 
 class PostEditForm(forms.Form):
-    title = forms.CharField(max_length=200, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
     body = BodyField()
 
     def __init__(self, *args, is_first_post: bool, **kwargs):
@@ -108,20 +119,21 @@ class PostEditForm(forms.Form):
 
 class HideForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (shown in place of the post)",
+        label=_("Reason (shown in place of the post)"),
         max_length=500,
-        error_messages={"required": "Give a reason: the author and readers see it."},
+        error_messages={"required": _("Give a reason: the author and readers see it.")},
     )
 
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
+        label=_("Reason"),
         choices=Flag.Reason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose why you are reporting this post."},
+        error_messages={"required": _("Choose why you are reporting this post.")},
     )
     note = TypedTextField(
-        label="Anything the facilitators should know",
+        label=_("Anything the facilitators should know"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -129,7 +141,9 @@ class FlagForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=Category.objects.none(), empty_label=None)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,11 +170,13 @@ class MergeForm(forms.Form):
     """Which thread of the community to merge into, by its address or number."""
 
     target = forms.CharField(
-        label="Address or number of the thread to merge into",
-        help_text="Paste the other thread's address, for example "
-        "https://example.org/c/housing/forum/t/123/, or type its number, 123.",
+        label=_("Address or number of the thread to merge into"),
+        help_text=_(
+            "Paste the other thread's address, for example "
+            "https://example.org/c/housing/forum/t/123/, or type its number, 123."
+        ),
         max_length=500,
-        error_messages={"required": "Enter the address or number of the thread to merge into."},
+        error_messages={"required": _("Enter the address or number of the thread to merge into.")},
     )
 
     def __init__(self, *args, community: Community, **kwargs):
@@ -173,8 +189,10 @@ class MergeForm(forms.Form):
         reference = thread_reference(self.cleaned_data["target"])
         if reference is None:
             raise forms.ValidationError(
-                "Enter a thread's address, like https://example.org/c/housing/forum/t/123/, "
-                "or its number, like 123."
+                gettext(
+                    "Enter a thread's address, like https://example.org/c/housing/forum/t/123/, "
+                    "or its number, like 123."
+                )
             )
         kind, number = reference
         threads = Thread.objects.select_related("author", "category")
@@ -182,8 +200,10 @@ class MergeForm(forms.Form):
         target = found.filter(community=self.community).first()
         if target is None:
             raise forms.ValidationError(
-                "There is no such thread in this community's forum. Threads can only be "
-                "merged with another thread of the same community."
+                gettext(
+                    "There is no such thread in this community's forum. Threads can only be "
+                    "merged with another thread of the same community."
+                )
             )
         target.community = self.community
         return target
@@ -193,25 +213,26 @@ class SplitForm(forms.Form):
     """Replies of a thread (one page of them) to move into a new thread."""
 
     posts = forms.TypedMultipleChoiceField(
-        label="Replies to move",
+        label=_("Replies to move"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": "Choose at least one reply to move.",
-            "invalid_choice": "Some of the chosen replies are no longer on this page. "
-            "Choose again.",
+            "required": _("Choose at least one reply to move."),
+            "invalid_choice": _(
+                "Some of the chosen replies are no longer on this page. Choose again."
+            ),
         },
     )
     title = forms.CharField(
-        label="Title of the new thread",
+        label=_("Title of the new thread"),
         max_length=200,
-        error_messages={"required": "Give the new thread a title."},
+        error_messages={"required": _("Give the new thread a title.")},
     )
     category = forms.ModelChoiceField(
-        label="Category of the new thread",
+        label=_("Category of the new thread"),
         queryset=Category.objects.none(),
         empty_label=None,
-        error_messages={"required": "Choose a category."},
+        error_messages={"required": _("Choose a category.")},
     )
 
     def __init__(self, *args, community: Community, posts: list[Post], **kwargs):
@@ -222,15 +243,15 @@ class SplitForm(forms.Form):
 
 class ImageUploadForm(forms.Form):
     image = forms.FileField(
-        label="Picture",
-        help_text="A JPEG, PNG, GIF or WebP image under 5 MB.",
-        error_messages={"required": "Choose a picture to upload."},
+        label=_("Picture"),
+        help_text=_("A JPEG, PNG, GIF or WebP image under 5 MB."),
+        error_messages={"required": _("Choose a picture to upload.")},
     )
     alt_text = forms.CharField(
-        label="Describe the picture for people who cannot see it",
+        label=_("Describe the picture for people who cannot see it"),
         max_length=250,
-        help_text="For example: Bar chart of rent arrears falling from 12% to 7% over 2025.",
-        error_messages={"required": "Describe the picture: alt text is required."},
+        help_text=_("For example: Bar chart of rent arrears falling from 12% to 7% over 2025."),
+        error_messages={"required": _("Describe the picture: alt text is required.")},
     )
 
 
@@ -239,28 +260,30 @@ class ImageUploadForm(forms.Form):
 
 class FlagResolveForm(forms.Form):
     resolution = forms.ChoiceField(
-        label="What to do about this post",
+        label=_("What to do about this post"),
         choices=[
-            (Flag.Resolution.HIDDEN, "Hide the post"),
-            (Flag.Resolution.KEPT, "Keep the post"),
-            (Flag.Resolution.WARNED, "Keep the post and warn its author by e-mail"),
+            (Flag.Resolution.HIDDEN, _("Hide the post")),
+            (Flag.Resolution.KEPT, _("Keep the post")),
+            (Flag.Resolution.WARNED, _("Keep the post and warn its author by e-mail")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what to do about the post."},
+        error_messages={"required": _("Choose what to do about the post.")},
     )
     reason = TypedTextField(
-        label="Reason or note",
+        label=_("Reason or note"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="When hiding, readers see this in place of the post. When warning, the "
-        "author reads it in the e-mail. Reporters' names are never shared.",
+        help_text=_(
+            "When hiding, readers see this in place of the post. When warning, the "
+            "author reads it in the e-mail. Reporters' names are never shared."
+        ),
     )
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("resolution") == Flag.Resolution.HIDDEN and not data.get("reason", "").strip():
-            self.add_error("reason", "Give a reason for hiding the post: readers see it.")
+            self.add_error("reason", gettext("Give a reason for hiding the post: readers see it."))
         return data
 
 
@@ -271,11 +294,16 @@ class ForumSettingsForm(forms.ModelForm):
 
 
 class CategoryForm(forms.Form):
-    name = forms.CharField(max_length=80, error_messages={"required": "Give the category a name."})
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        error_messages={"required": _("Give the category a name.")},
+    )
     description = forms.CharField(
+        label=_("Description"),
         max_length=300,
         required=False,
-        help_text="One sentence on what belongs here. Shown on the forum's front page.",
+        help_text=_("One sentence on what belongs here. Shown on the forum's front page."),
     )
 
 
@@ -287,15 +315,15 @@ class PersonChoiceField(forms.ModelChoiceField):
 class PostingBanForm(forms.Form):
     person = PersonChoiceField(
         queryset=User.objects.none(),
-        label="Member",
-        empty_label="Choose a member",
+        label=_("Member"),
+        empty_label=_("Choose a member"),
         error_messages={
-            "required": "Choose the member who should stop posting.",
-            "invalid_choice": "Choose one of the community's members.",
+            "required": _("Choose the member who should stop posting."),
+            "invalid_choice": _("Choose one of the community's members."),
         },
     )
     reason = TypedTextField(
-        label="Reason (for the facilitators' records)",
+        label=_("Reason (for the facilitators' records)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,13 +12,14 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities import permissions as community_permissions
 from communities.models import Community
 from copsite.markup import image_markdown
 
 POSTS_PER_PAGE = 20
-TEAM_NAME = "The facilitation team"
+TEAM_NAME = _("The facilitation team")
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -37,7 +38,7 @@ class Category(models.Model):
     objects = CategoryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["community", "slug"], name="category_slug_unique")
@@ -57,9 +58,9 @@ class ForumSettings(models.Model):
         Community, on_delete=models.CASCADE, related_name="forum_settings"
     )
     hold_first_posts = models.BooleanField(
-        "hold new members' first posts for approval",
+        _("hold new members' first posts for approval"),
         default=False,
-        help_text="A member's first post waits for a facilitator before others see it.",
+        help_text=_("A member's first post waits for a facilitator before others see it."),
     )
 
     def __str__(self) -> str:
@@ -109,11 +110,11 @@ class ThreadQuerySet(models.QuerySet):
 
 class Thread(models.Model):
     class Status(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        SCHEDULED = "scheduled", "Scheduled"
-        HELD = "held", "Waiting for approval"
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Waiting for approval")
         # Its posts now live in `merged_into`; its address leads there. Listed nowhere.
-        MERGED = "merged", "Merged into another thread"
+        MERGED = "merged", _("Merged into another thread")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="threads")
@@ -121,7 +122,7 @@ class Thread(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
     )
-    as_team = models.BooleanField("post as the facilitation team", default=False)
+    as_team = models.BooleanField(_("post as the facilitation team"), default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     publish_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -142,7 +143,7 @@ class Thread(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="merged_threads",
-        help_text="Set when the thread is merged: the thread that now holds its posts.",
+        help_text=_("Set when the thread is merged: the thread that now holds its posts."),
     )
     tags = TaggableManager(blank=True)
 
@@ -206,11 +207,11 @@ class PostQuerySet(models.QuerySet):
 
 class Post(models.Model):
     class Status(models.TextChoices):
-        VISIBLE = "visible", "Visible"
-        HELD = "held", "Waiting for approval"
-        HIDDEN = "hidden", "Hidden by a facilitator"
-        DELETED = "deleted", "Deleted"
-        REJECTED = "rejected", "Rejected"
+        VISIBLE = "visible", _("Visible")
+        HELD = "held", _("Waiting for approval")
+        HIDDEN = "hidden", _("Hidden by a facilitator")
+        DELETED = "deleted", _("Deleted")
+        REJECTED = "rejected", _("Rejected")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -219,7 +220,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(max_length=500, blank=True)
-    as_team = models.BooleanField(default=False, help_text="Shown as by the facilitation team.")
+    as_team = models.BooleanField(default=False, help_text=_("Shown as by the facilitation team."))
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -255,7 +256,7 @@ class Post(models.Model):
     @property
     def byline(self) -> str:
         """Who readers are told wrote this: a team post never names its facilitator."""
-        return TEAM_NAME if self.as_team else self.author.public_name
+        return str(TEAM_NAME) if self.as_team else self.author.public_name
 
 
 class PostRevision(models.Model):
@@ -278,8 +279,8 @@ class PostRevision(models.Model):
 
 class Reaction(models.Model):
     class Kind(models.TextChoices):
-        HELPFUL = "helpful", "Helpful"
-        THANKS = "thanks", "Thanks"
+        HELPFUL = "helpful", _("Helpful")
+        THANKS = "thanks", _("Thanks")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -391,17 +392,17 @@ class Bookmark(models.Model):
 
 class Flag(models.Model):
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        RUDE = "rude", "Rude or abusive"
-        PERSONAL_DATA = "personal_data", "Shares personal data"
-        OFF_TOPIC = "off_topic", "Off topic"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam or advertising")
+        RUDE = "rude", _("Rude or abusive")
+        PERSONAL_DATA = "personal_data", _("Shares personal data")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
 
     class Resolution(models.TextChoices):
-        OPEN = "open", "Waiting for review"
-        HIDDEN = "hidden", "Post hidden"
-        KEPT = "kept", "Post kept"
-        WARNED = "warned", "Author warned"
+        OPEN = "open", _("Waiting for review")
+        HIDDEN = "hidden", _("Post hidden")
+        KEPT = "kept", _("Post kept")
+        WARNED = "warned", _("Author warned")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
     reporter = models.ForeignKey(

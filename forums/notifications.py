@@ -28,7 +28,8 @@ from .notification_kinds import (
     WATCHED,
 )
 
-QUOTED_POST = re.compile(r"^>.*\]\(/c/[\w-]+/forum/p/(\d+)/\)", re.MULTILINE)
+# A quote's link to its post; from a Welsh page the address starts with the language ("/cy/c/…").
+QUOTED_POST = re.compile(r"^>.*\]\((?:/[a-z]{2,3})?/c/[\w-]+/forum/p/(\d+)/\)", re.MULTILINE)
 EXCERPT_CHARACTERS = 260  # about 40 words
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities import permissions as community_permissions
 from communities.models import Community
@@ -190,10 +192,36 @@ def can_follow(user, community: Community) -> bool:
     return user.is_authenticated and community_permissions.can_read(user, community)
 
 
+# What to tell someone who may read a community but not post in it, per thing they tried.
+REPLY_REFUSALS = community_permissions.PostingRefusals(
+    sign_in=gettext_lazy("Sign in to reply."),
+    banned=gettext_lazy("You cannot reply in this community."),
+    join=gettext_lazy("Join the community to reply."),
+    verify_email=gettext_lazy("Confirm your e-mail address to reply."),
+)
+THREAD_REFUSALS = community_permissions.PostingRefusals(
+    sign_in=gettext_lazy("Sign in to start a thread."),
+    banned=gettext_lazy("You cannot start a thread in this community."),
+    join=gettext_lazy("Join the community to start a thread."),
+    verify_email=gettext_lazy("Confirm your e-mail address to start a thread."),
+)
+EDIT_REFUSALS = community_permissions.PostingRefusals(
+    sign_in=gettext_lazy("Sign in to edit your posts."),
+    banned=gettext_lazy("You cannot edit your posts in this community."),
+    join=gettext_lazy("Join the community to edit your posts."),
+    verify_email=gettext_lazy("Confirm your e-mail address to edit your posts."),
+)
+
+
+def why_no_thread(user, community: Community) -> str:
+    """What to tell someone who may read the community but not start a thread in it."""
+    return community_permissions.posting_refusal(user, community, THREAD_REFUSALS)
+
+
 def why_no_reply(user, thread: Thread) -> str:
     """What to tell someone who may read the thread but not reply to it."""
     return why_thread_takes_no_replies(thread) or community_permissions.posting_refusal(
-        user, thread.community, "reply"
+        user, thread.community, REPLY_REFUSALS
     )
 
 
@@ -201,30 +229,30 @@ def why_thread_takes_no_replies(thread: Thread) -> str | None:
     """The thread's own reason (merged, not published, locked, closed), whoever is asking;
     facilitators still reply to locked and closed threads (`can_reply`)."""
     if thread.status == thread.Status.MERGED:
-        return (
-            f"A facilitator has merged this thread into “{thread.merged_into.title}”, so it "
-            "takes no more replies. Copy what you wrote and reply there."
-        )
+        return _(
+            "A facilitator has merged this thread into “%(title)s”, so it takes no more "
+            "replies. Copy what you wrote and reply there."
+        ) % {"title": thread.merged_into.title}
     if thread.status != thread.Status.PUBLISHED:
-        return "This thread is not published yet: it takes replies once it is."
+        return _("This thread is not published yet: it takes replies once it is.")
     if thread.is_locked:
-        return "This thread is locked: nobody can reply to it."
+        return _("This thread is locked: nobody can reply to it.")
     if thread.is_closed:
-        return "This thread is closed to new replies."
+        return _("This thread is closed to new replies.")
     return None
 
 
 def why_no_edit(user, post: Post) -> str:
     """What to tell someone who may read the post but not edit it."""
     if post.author_id != user.pk:
-        return "You cannot edit this post."
+        return _("You cannot edit this post.")
     if post.status == Post.Status.HIDDEN:
-        return "A facilitator has hidden this post, so it cannot be edited."
+        return _("A facilitator has hidden this post, so it cannot be edited.")
     if post.status != Post.Status.VISIBLE and post.status != Post.Status.HELD:
-        return "This post has been deleted, so it cannot be edited."
+        return _("This post has been deleted, so it cannot be edited.")
     if post.thread.is_locked:
-        return "This thread is locked: its posts cannot be edited."
-    return community_permissions.posting_refusal(user, post.thread.community, "edit your posts")
+        return _("This thread is locked: its posts cannot be edited.")
+    return community_permissions.posting_refusal(user, post.thread.community, EDIT_REFUSALS)
 
 
 def require(allowed: bool, message: str) -> None:

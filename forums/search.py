@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext_lazy as _
+
 from copsite.markup import plain_text
 from copsite.search_types import SearchDocument, SearchType
 
@@ -51,4 +53,4 @@ def _visible_post_texts(threads) -> dict[int, list[str]]:
     return texts
 
 
-THREAD_SEARCH = SearchType(THREAD, "Discussions", Thread, thread_documents, order=10)
+THREAD_SEARCH = SearchType(THREAD, _("Discussions"), Thread, thread_documents, order=10)

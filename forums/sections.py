@@ -3,6 +3,7 @@ way in), its link in the community's navigation and its settings page."""
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from communities import permissions as community_permissions
 from communities.models import Community
@@ -45,13 +46,13 @@ def forum_settings_url(community: Community) -> str:
 
 
 def register_forum_links() -> None:
-    community_links.register(CommunityLink("forum", "Forum", forum_url, order=10))
+    community_links.register(CommunityLink("forum", _("Forum"), forum_url, order=10))
     community_setting_pages.register(
         SettingsPage(
             "forum",
-            "Forum settings",
+            _("Forum settings"),
             forum_settings_url,
-            description="Categories, holding new members' first posts, members stopped posting.",
+            description=_("Categories, holding new members' first posts, members stopped posting."),
             order=10,
         )
     )

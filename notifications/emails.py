@@ -5,6 +5,7 @@ Its subject and the preference its unsubscribe link names are what the kind's ap
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from notifications.registry import EmailContent, email_kind
 
@@ -49,7 +50,7 @@ def notification_email(payload: dict) -> EmailContent | None:
     if view is None:  # lost access, or the post is gone
         return None
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-    actor_name = notification.actor.public_name if notification.actor else "Someone"
+    actor_name = notification.actor.public_name if notification.actor else gettext("Someone")
     scope = f"pref:{notification.kind_info.preference}"
     return EmailContent(
         subject=subject_for(notification, actor_name),

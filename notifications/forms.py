@@ -2,13 +2,25 @@ import functools
 from zoneinfo import available_timezones
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .kinds import PREFERENCES
 from .models import Delivery, EmailSettings
 
 HOURS = [(h, f"{h:02d}:00") for h in range(24)]
 WEEKDAYS = list(
-    enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+    enumerate(
+        [
+            _("Monday"),
+            _("Tuesday"),
+            _("Wednesday"),
+            _("Thursday"),
+            _("Friday"),
+            _("Saturday"),
+            _("Sunday"),
+        ]
+    )
 )
 
 
@@ -24,11 +36,11 @@ DELIVERY_FIELDS = (*PREFERENCES, "new_communities")
 
 
 class EmailSettingsForm(forms.ModelForm):
-    digest_hour = forms.TypedChoiceField(label="Send my digests at", choices=HOURS, coerce=int)
+    digest_hour = forms.TypedChoiceField(label=_("Send my digests at"), choices=HOURS, coerce=int)
     weekly_digest_day = forms.TypedChoiceField(
-        label="Weekly digests arrive on", choices=WEEKDAYS, coerce=int
+        label=_("Weekly digests arrive on"), choices=WEEKDAYS, coerce=int
     )
-    time_zone = forms.ChoiceField(label="Your time zone")
+    time_zone = forms.ChoiceField(label=_("Your time zone"))
 
     class Meta:
         model = EmailSettings
@@ -49,7 +61,7 @@ class CommunityDeliveryForm(forms.Form):
         super().__init__(*args, **kwargs)
         for community in communities:
             self.fields[f"community_{community.pk}"] = forms.ChoiceField(
-                label=f"Activity in {community.name}",
+                label=gettext("Activity in %(name)s") % {"name": community.name},
                 choices=Delivery.choices,
                 initial=current.get(community.pk, Delivery.DAILY),
                 widget=forms.RadioSelect,
@@ -63,13 +75,13 @@ class CommunityDeliveryForm(forms.Form):
 
 class UnsubscribeForm(forms.Form):
     delivery = forms.ChoiceField(
-        label="How often would you like these e-mails?",
+        label=_("How often would you like these e-mails?"),
         choices=[
-            (Delivery.WEEKLY, "Less often: a weekly digest"),
-            (Delivery.DAILY, "A daily digest"),
-            (Delivery.OFF, "Never"),
+            (Delivery.WEEKLY, _("Less often: a weekly digest")),
+            (Delivery.DAILY, _("A daily digest")),
+            (Delivery.OFF, _("Never")),
         ],
         initial=Delivery.WEEKLY,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how often you would like these e-mails."},
+        error_messages={"required": _("Choose how often you would like these e-mails.")},
     )

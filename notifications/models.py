@@ -6,28 +6,32 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .kinds import KIND_MAX_LENGTH, NotificationKind, notification_kind, notification_kinds
 
 
 class OutboundEmail(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to send"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Not sent (no longer relevant)"
-        FAILED = "failed", "Gave up"
+        PENDING = "pending", _("Waiting to send")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not sent (no longer relevant)")
+        FAILED = "failed", _("Gave up")
 
-    key = models.CharField(max_length=200, unique=True, help_text="Deduplication key.")
+    key = models.CharField(max_length=200, unique=True, help_text=_("Deduplication key."))
     kind = models.CharField(max_length=60)
     group_key = models.CharField(
-        max_length=100, blank=True, db_index=True, help_text="E.g. a broadcast, for counts."
+        max_length=100, blank=True, db_index=True, help_text=_("E.g. a broadcast, for counts.")
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     to_address = models.EmailField(blank=True)
     payload = models.JSONField(default=dict, blank=True)
+    # For an address with no account (an invitation): the language it was sent from.
+    # A person's e-mail is written in their language as it is when it is sent.
+    language = models.CharField(max_length=8, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -64,10 +68,10 @@ class DomainEvent(models.Model):
 
 
 class Delivery(models.TextChoices):
-    IMMEDIATELY = "immediately", "Straight away"
-    DAILY = "daily", "In a daily digest"
-    WEEKLY = "weekly", "In a weekly digest"
-    OFF = "off", "Never"
+    IMMEDIATELY = "immediately", _("Straight away")
+    DAILY = "daily", _("In a daily digest")
+    WEEKLY = "weekly", _("In a weekly digest")
+    OFF = "off", _("Never")
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -148,36 +152,36 @@ class EmailSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_settings"
     )
     mentions = models.CharField(
-        "when someone mentions you", max_length=12, choices=Delivery.choices,
+        _("when someone mentions you"), max_length=12, choices=Delivery.choices,
         default=Delivery.IMMEDIATELY,
     )  # fmt: skip
     replies = models.CharField(
-        "replies to and quotes of your posts, comments on your blog posts", max_length=12,
+        _("replies to and quotes of your posts, comments on your blog posts"), max_length=12,
         choices=Delivery.choices, default=Delivery.IMMEDIATELY,
     )  # fmt: skip
     watching = models.CharField(
-        "new posts in threads and categories you watch", max_length=12,
+        _("new posts in threads and categories you watch"), max_length=12,
         choices=Delivery.choices, default=Delivery.DAILY,
     )  # fmt: skip
     my_posts_activity = models.CharField(
-        "answers accepted, reactions and your threads being merged", max_length=12,
+        _("answers accepted, reactions and your threads being merged"), max_length=12,
         choices=Delivery.choices, default=Delivery.DAILY,
     )  # fmt: skip
     facilitation = models.CharField(
-        "for facilitators: join requests, reports and nudges", max_length=12,
+        _("for facilitators: join requests, reports and nudges"), max_length=12,
         choices=Delivery.choices, default=Delivery.DAILY,
     )  # fmt: skip
     new_communities = models.CharField(
-        "activity in communities you join from now on", max_length=12,
+        _("activity in communities you join from now on"), max_length=12,
         choices=Delivery.choices, default=Delivery.DAILY,
-        help_text="Set when you join; change it for each community below.",
+        help_text=_("Set when you join; change it for each community below."),
     )  # fmt: skip
     digest_hour = models.PositiveSmallIntegerField(
-        "time of your digest", default=7, help_text="The hour, 0–23, in your time zone."
+        _("time of your digest"), default=7, help_text=_("The hour, 0–23, in your time zone.")
     )
     time_zone = models.CharField(max_length=64, default="Europe/London")
     weekly_digest_day = models.PositiveSmallIntegerField(
-        default=0, help_text="0 is Monday, 6 is Sunday."
+        default=0, help_text=_("0 is Monday, 6 is Sunday.")
     )
 
     def __str__(self) -> str:
@@ -206,10 +210,10 @@ class DigestRun(models.Model):
     """One person's digest for one period, written before sending so it goes out once."""
 
     class Status(models.TextChoices):
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        EMPTY = "empty", "Nothing new: not sent"
-        FAILED = "failed", "Failed"
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        EMPTY = "empty", _("Nothing new: not sent")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=10)  # "daily" or "weekly"

@@ -7,11 +7,13 @@ it does not otherwise depend on; here, every app that tells people about replies
 from the layer they all already build on. Kinds only one app produces live with that app.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from .kinds import register_notification_kind
 
 REPLY = register_notification_kind(
     "reply",
-    label="Replied to you",
+    label=_("Replied to you"),
     preference="replies",
-    email_subject="{actor} replied to “{title}”",
+    email_subject=_("{actor} replied to “{title}”"),
 )

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts.models import User
 from copsite.tasks import enqueue_after_commit
 
+from .languages import email_language
 from .models import OutboundEmail
 from .registry import EmailContent, builder_for
 
@@ -38,6 +40,7 @@ def email_queue(
             "recipient_id": recipient_id or getattr(recipient, "pk", None),
             "payload": payload or {},
             "group_key": group_key,
+            "language": "" if (recipient or recipient_id) else email_language(None),
         },
     )
     if created:
@@ -105,6 +108,14 @@ def build_message(content: EmailContent, to_address: str) -> EmailMultiAlternati
     return message
 
 
+def _language_of(email: OutboundEmail) -> str:
+    """The recipient's language as it is now; for an address with no account, the one stored."""
+    if email.recipient_id:
+        recipient = User.objects.filter(pk=email.recipient_id).only("language").first()
+        return email_language(recipient)
+    return email.language or email_language(None)
+
+
 def _claim(email_id: int) -> OutboundEmail | None:
     """Mark the row as being sent, committed before sending: a second worker finds it taken."""
     with transaction.atomic():
@@ -127,11 +138,13 @@ def email_deliver(email_id: int) -> bool:
     if email is None:
         return False
     try:
-        content = builder_for(email.kind)(email.payload)
-        if content is None:
-            _finish(email, OutboundEmail.Status.SKIPPED)
-            return False
-        build_message(content, email.to_address).send()
+        with translation.override(_language_of(email)):
+            content = builder_for(email.kind)(email.payload)
+            if content is None:
+                _finish(email, OutboundEmail.Status.SKIPPED)
+                return False
+            message = build_message(content, email.to_address)
+        message.send()
     except Exception as error:
         logger.exception("Sending e-mail %s failed", email.pk)
         email.last_error = repr(error)[:2000]

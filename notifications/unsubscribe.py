@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.models import User
 
@@ -47,15 +48,19 @@ def read_token(token: str) -> tuple[User, Scope]:
     try:
         user_id, scope = signing.loads(token, salt=SALT, max_age=LINK_DAYS * 24 * 3600)
     except signing.SignatureExpired as error:
-        raise BadLink("This link has expired. Sign in to change your e-mail settings.") from error
+        raise BadLink(
+            gettext("This link has expired. Sign in to change your e-mail settings.")
+        ) from error
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise BadLink(
-            "This link is not valid. Check you copied all of it, or sign in to change "
-            "your e-mail settings."
+            gettext(
+                "This link is not valid. Check you copied all of it, or sign in to change "
+                "your e-mail settings."
+            )
         ) from error
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise BadLink("This link is not valid any more.")
+        raise BadLink(gettext("This link is not valid any more."))
     return user, Scope(str(scope))
 
 
@@ -82,23 +87,29 @@ def unsubscribe_headers(user_id: int, scope: str) -> dict[str, str]:
 def scope_apply(user: User, scope: Scope, delivery: str = Delivery.OFF) -> str:
     """Change the setting the scope names. Returns a sentence saying what changed."""
     if delivery not in Delivery.values:
-        raise BadLink("Choose how often you want e-mails.")
+        raise BadLink(gettext("Choose how often you want e-mails."))
     if scope.kind == "community":
         from communities.models import Community
 
         community = Community.objects.filter(pk=scope.argument).first()
         if community is None:
-            raise BadLink("That community no longer exists.")
+            raise BadLink(gettext("That community no longer exists."))
         CommunityEmailSetting.objects.update_or_create(
             user=user, community=community, defaults={"delivery": delivery}
         )
-        return f"E-mails about {community.name}: {Delivery(delivery).label.lower()}."
+        return gettext("E-mails about %(community)s: %(how_often)s.") % {
+            "community": community.name,
+            "how_often": str(Delivery(delivery).label).lower(),
+        }
     email_settings, _ = EmailSettings.objects.get_or_create(user=user)
     if scope.kind == "pref" and scope.argument in PREFERENCES:
         setattr(email_settings, scope.argument, delivery)
         email_settings.save(update_fields=[scope.argument])
         label = EmailSettings._meta.get_field(scope.argument).verbose_name
-        return f"E-mails {label}: {Delivery(delivery).label.lower()}."
+        return gettext("E-mails %(about)s: %(how_often)s.") % {
+            "about": label,
+            "how_often": str(Delivery(delivery).label).lower(),
+        }
     if scope.kind == "all":
         for name in PREFERENCES:
             setattr(email_settings, name, delivery)
@@ -109,5 +120,7 @@ def scope_apply(user: User, scope: Scope, delivery: str = Delivery.OFF) -> str:
 
         member_of = Membership.objects.filter(user=user).values_list("community_id", flat=True)
         community_deliveries_save(user.pk, dict.fromkeys(member_of, delivery))
-        return f"All e-mails: {Delivery(delivery).label.lower()}."
-    raise BadLink("This link cannot change that.")
+        return gettext("All e-mails: %(how_often)s.") % {
+            "how_often": str(Delivery(delivery).label).lower()
+        }
+    raise BadLink(gettext("This link cannot change that."))

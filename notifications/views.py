@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
@@ -88,7 +89,7 @@ class NotificationOpenView(LoginRequiredMixin, View):
         if notification.read_at is None:
             Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
         if view is None:
-            messages.error(request, "That is no longer available to you.")
+            messages.error(request, gettext("That is no longer available to you."))
             return redirect("notifications:list")
         return redirect(view.url)
 
@@ -98,7 +99,7 @@ class MarkAllReadView(LoginRequiredMixin, View):
         Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
             read_at=timezone.now()
         )
-        messages.success(request, "All notifications are marked as read.")
+        messages.success(request, gettext("All notifications are marked as read."))
         return redirect("notifications:list")
 
 
@@ -117,7 +118,7 @@ def _settings_page(request, user, *, token: str | None = None):
         with transaction.atomic():
             form.save()
             preferences.community_deliveries_save(user.pk, community_form.deliveries())
-        messages.success(request, "Your e-mail settings have been saved.")
+        messages.success(request, gettext("Your e-mail settings have been saved."))
         return redirect(request.path)
     return render(
         request,
@@ -144,7 +145,7 @@ class EmailLinkSettingsView(View):
         except unsubscribe.BadLink as error:
             return _bad_link(request, error)
         if scope.kind != "manage":
-            return _bad_link(request, unsubscribe.BadLink("This link cannot change that."))
+            return _bad_link(request, unsubscribe.BadLink(gettext("This link cannot change that.")))
         return _settings_page(request, user, token=token)
 
 
@@ -165,7 +166,7 @@ class UnsubscribeView(View):
         except unsubscribe.BadLink as error:
             return _bad_link(request, error)
         if self.scope.kind == "manage":
-            return _bad_link(request, unsubscribe.BadLink("This link cannot change that."))
+            return _bad_link(request, unsubscribe.BadLink(gettext("This link cannot change that.")))
         return super().dispatch(request, token)
 
     def get(self, request, token: str):
@@ -182,7 +183,7 @@ class UnsubscribeView(View):
         except unsubscribe.BadLink as error:
             return _bad_link(request, error)
         if one_click:
-            return HttpResponse("Unsubscribed.", content_type="text/plain")
+            return HttpResponse(gettext("Unsubscribed."), content_type="text/plain")
         return render(
             request,
             "notifications/unsubscribe/done.html",

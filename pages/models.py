@@ -2,6 +2,7 @@
 statement and help."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -28,7 +29,7 @@ class HomePage(Page):
 
 class StandardPage(Page):
     body = RichTextField(features=RICH_TEXT_FEATURES)
-    updated_on = models.DateField(null=True, blank=True, help_text="Shown as “Last updated”.")
+    updated_on = models.DateField(null=True, blank=True, help_text=_("Shown as “Last updated”."))
 
     content_panels = [*Page.content_panels, FieldPanel("body"), FieldPanel("updated_on")]
     subpage_types = ["pages.StandardPage"]

@@ -71,6 +71,8 @@ CORPUS = [
 ]  # fmt: skip
 
 SITE_SCRIPT_PREFIX = "/static/"
+# Django's JavaScript catalogue of our translations, in each language (copsite/urls.py).
+TRANSLATION_SCRIPTS = ("/jsi18n/", "/cy/jsi18n/")
 URL_ATTRIBUTES = {
     "action", "background", "cite", "codebase", "data", "dynsrc", "formaction", "href",
     "longdesc", "lowsrc", "manifest", "ping", "poster", "src", "usemap", "xlink:href",
@@ -161,7 +163,8 @@ def executable_markup(html: str, *, allowed_frames: tuple[str, ...] = ()) -> lis
     problems = []
     scripts = [e for e in page.elements if e.tag == "script"]
     for script in scripts:
-        if not script.attrs.get("src", "").startswith(SITE_SCRIPT_PREFIX):
+        source = script.attrs.get("src", "")
+        if not source.startswith(SITE_SCRIPT_PREFIX) and source not in TRANSLATION_SCRIPTS:
             problems.append(f"<script> not from {SITE_SCRIPT_PREFIX}: {script.attrs}")
     if any(text.strip() for text in page.script_texts):
         problems.append(f"inline script: {page.script_texts}")

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Workflow
 
@@ -19,10 +20,12 @@ class BlogSettings(models.Model):
         Community, on_delete=models.CASCADE, related_name="blog_settings"
     )
     moderate_member_posts = models.BooleanField(
-        "send members' posts through moderation",
+        _("send members' posts through moderation"),
         default=False,
-        help_text="A facilitator approves each member's post (or asks for changes) before it is "
-        "published. Facilitators' own posts are published straight away.",
+        help_text=_(
+            "A facilitator approves each member's post (or asks for changes) before it is "
+            "published. Facilitators' own posts are published straight away."
+        ),
     )
     writers_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="blog_writers_of"
@@ -35,8 +38,8 @@ class BlogSettings(models.Model):
     )
 
     class Meta:
-        verbose_name = "blog settings"
-        verbose_name_plural = "blog settings"
+        verbose_name = _("blog settings")
+        verbose_name_plural = _("blog settings")
 
     def __str__(self) -> str:
         return f"Blog settings of {self.community}"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class BlogCommentQuerySet(models.QuerySet):
@@ -22,9 +23,9 @@ class BlogComment(models.Model):
     """A comment on a post, or a reply to one (one level: replies have no replies)."""
 
     class Status(models.TextChoices):
-        VISIBLE = "visible", "Visible"
-        HIDDEN = "hidden", "Hidden by a facilitator"
-        DELETED = "deleted", "Deleted by its author"
+        VISIBLE = "visible", _("Visible")
+        HIDDEN = "hidden", _("Hidden by a facilitator")
+        DELETED = "deleted", _("Deleted by its author")
 
     post = models.ForeignKey(
         "blogs.BlogPostPage", on_delete=models.CASCADE, related_name="comments"

@@ -27,6 +27,8 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -76,7 +78,7 @@ class BlogIndexPage(BlogWorkflowMixin, CommunityAccessMixin, RoutablePageMixin, 
     intro = models.TextField(
         blank=True,
         max_length=1000,
-        help_text="A sentence or two under the blog's title: what is written here and by whom.",
+        help_text=_("A sentence or two under the blog's title: what is written here and by whom."),
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -176,8 +178,10 @@ class BlogPostPage(BlogWorkflowMixin, CommunityAccessMixin, Page):
     )
     summary = models.TextField(
         max_length=300,
-        help_text="One or two sentences shown in lists of posts, feeds and when the post is "
-        "shared. At most 300 characters.",
+        help_text=_(
+            "One or two sentences shown in lists of posts, feeds and when the post is "
+            "shared. At most 300 characters."
+        ),
     )
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -185,24 +189,24 @@ class BlogPostPage(BlogWorkflowMixin, CommunityAccessMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="picture at the top (optional)",
+        verbose_name=_("picture at the top (optional)"),
     )
     hero_alt_text = models.CharField(
-        "alt text of the picture at the top",
+        _("alt text of the picture at the top"),
         max_length=250,
         blank=True,
-        help_text="Describe the picture for people who cannot see it. Required with a picture.",
+        help_text=_("Describe the picture for people who cannot see it. Required with a picture."),
     )
     body = StreamField(BodyBlock())
     co_authors = ParentalManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="co_authored_blog_posts",
-        verbose_name="co-authors (optional)",
-        help_text="Members of the community who wrote this post with you.",
+        verbose_name=_("co-authors (optional)"),
+        help_text=_("Members of the community who wrote this post with you."),
     )
     tags = ClusterTaggableManager(
-        through=BlogPostTag, blank=True, help_text="Up to 5 topics, separated by commas."
+        through=BlogPostTag, blank=True, help_text=_("Up to 5 topics, separated by commas.")
     )
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     # Not versioned (see with_content_json): closing comments takes effect at once.
@@ -234,7 +238,7 @@ class BlogPostPage(BlogWorkflowMixin, CommunityAccessMixin, Page):
     template = "blogs/post/index.html"
 
     class Meta:
-        verbose_name = "blog post"
+        verbose_name = _("blog post")
 
     def get_community(self) -> Community | None:
         """The community, from the parent blog for a page not saved yet (a preview)."""
@@ -250,9 +254,13 @@ class BlogPostPage(BlogWorkflowMixin, CommunityAccessMixin, Page):
         super().clean()
         errors = {}
         if self.slug in RESERVED_POST_SLUGS:
-            errors["slug"] = f"“{self.slug}” is used by the blog itself. Choose another slug."
+            errors["slug"] = gettext(
+                "“%(slug)s” is used by the blog itself. Choose another slug."
+            ) % {"slug": self.slug}
         if self.hero_image_id and not (self.hero_alt_text or "").strip():
-            errors["hero_alt_text"] = "Describe the picture at the top: alt text is required."
+            errors["hero_alt_text"] = gettext(
+                "Describe the picture at the top: alt text is required."
+            )
         errors.update(self._pictures_from_elsewhere())
         if errors:
             raise ValidationError(errors)

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views import View
 
 from copsite.markup import render_markdown
@@ -62,7 +63,7 @@ def handle_comment(request, post, form, parent, template):
         except ValidationError as error:
             form.add_error("body", error)
         else:
-            messages.success(request, "Your comment has been added.")
+            messages.success(request, gettext("Your comment has been added."))
             return redirect(_post_url(post, comment.anchor))
     return render(request, template, context, status=400)
 
@@ -77,7 +78,7 @@ class CommentReplyView(LoginRequiredMixin, View):
         if permissions.can_reply(request.user, parent):
             return None
         if parent.parent_id:
-            return "You can reply to comments, not to replies."
+            return gettext("You can reply to comments, not to replies.")
         return permissions.why_no_comment(request.user, parent.post)
 
     def get(self, request, comment_id: int):
@@ -88,12 +89,12 @@ class CommentReplyView(LoginRequiredMixin, View):
         if problem:
             context["problem"] = problem
             return render(request, self.template_name, context, status=403)
-        context["form"] = CommentForm(label="Your reply")
+        context["form"] = CommentForm(label=gettext("Your reply"))
         return render(request, self.template_name, context)
 
     def post(self, request, comment_id: int):
         parent = self._comment(request, comment_id)
-        form = CommentForm(request.POST, label="Your reply")
+        form = CommentForm(request.POST, label=gettext("Your reply"))
         problem = self._problem(request, parent)
         if problem:
             context = {"post": parent.post, "community": parent.post.community, "parent": parent}
@@ -151,7 +152,7 @@ class CommentEditView(LoginRequiredMixin, View):
             except ValidationError as error:
                 form.add_error("body", error)
             else:
-                messages.success(request, "Your comment has been changed.")
+                messages.success(request, gettext("Your comment has been changed."))
                 return redirect(_post_url(comment.post, comment.anchor))
         return self._render(request, comment, form, status=400)
 
@@ -175,7 +176,7 @@ class CommentDeleteView(LoginRequiredMixin, View):
     def post(self, request, comment_id: int):
         comment = self._comment(request, comment_id)
         services.comment_delete(actor=request.user, comment=comment)
-        messages.success(request, "Your comment has been deleted.")
+        messages.success(request, gettext("Your comment has been deleted."))
         return redirect(_post_url(comment.post))
 
 
@@ -213,7 +214,7 @@ class CommentHideView(LoginRequiredMixin, View):
             except ValidationError as error:
                 form.add_error("reason", error)
             else:
-                messages.success(request, "The comment is hidden.")
+                messages.success(request, gettext("The comment is hidden."))
                 return redirect(_post_url(comment.post, comment.anchor))
         return self._render(request, comment, form, status=400)
 
@@ -229,7 +230,7 @@ class CommentRestoreView(LoginRequiredMixin, View):
             "Only the community's facilitators show hidden comments again.",
         )
         services.comment_restore(actor=request.user, comment=comment)
-        messages.success(request, "The comment is visible again.")
+        messages.success(request, gettext("The comment is visible again."))
         return redirect(_post_url(comment.post, comment.anchor))
 
 
@@ -244,6 +245,9 @@ class CommentsCloseView(LoginRequiredMixin, View):
         closed = request.POST.get("closed") != "0"
         services.comments_set_closed(actor=request.user, post=post, closed=closed)
         messages.success(
-            request, "Comments are closed on this post." if closed else "Comments are open again."
+            request,
+            gettext("Comments are closed on this post.")
+            if closed
+            else gettext("Comments are open again."),
         )
         return redirect(_post_url(post))

@@ -85,12 +85,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.language.PreferredLanguageMiddleware",
     "accounts.middleware.RequireMultiFactorMiddleware",
     "accounts.middleware.AdminAccessMiddleware",
     "communities.middleware.CommunitySlugRedirectMiddleware",
@@ -116,6 +118,7 @@ TEMPLATES = [
             ],
             # `markdown` and `excerpt`: the only way templates show user-written text as HTML.
             "builtins": ["copsite.templatetags.markup"],
+            "libraries": {"languages": "copsite.templatetags.languages"},
         },
     },
 ]
@@ -216,6 +219,7 @@ SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"  # asks which language to e-mail in
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -377,7 +381,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Locale -------------------------------------------------------------------------------------
+# English addresses are unprefixed, Welsh ones start /cy/ (copsite/languages.py; decision 30).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
+LANGUAGE_COOKIE_NAME = "copsite_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+# Wagtail's admin in Welsh as far as Wagtail translates it; our own admin screens are fully Welsh.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

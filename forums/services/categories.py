@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.models import Community
 
@@ -15,9 +17,19 @@ from ..models import Category, Thread
 from ..permissions import require
 from .moderation import require_moderator
 
+# Names and descriptions in the language of the person who makes the community (they are
+# the community's own text from then on, for its facilitators to change); slugs stay.
 DEFAULT_CATEGORIES = [
-    ("General", "general", "Questions, ideas and news about the community's work."),
-    ("Off topic", "off-topic", "Everything else: introductions, events, the odd tangent."),
+    (
+        gettext_lazy("General"),
+        "general",
+        gettext_lazy("Questions, ideas and news about the community's work."),
+    ),
+    (
+        gettext_lazy("Off topic"),
+        "off-topic",
+        gettext_lazy("Everything else: introductions, events, the odd tangent."),
+    ),
 ]
 
 
@@ -26,7 +38,7 @@ def categories_create_defaults(community: Community) -> None:
         Category.objects.get_or_create(
             community=community,
             slug=slug,
-            defaults={"name": name, "description": description, "position": position},
+            defaults={"name": str(name), "description": str(description), "position": position},
         )
 
 
@@ -35,12 +47,12 @@ def category_name_check(community: Community, name: str, *, exclude_pk: int | No
     community already has it (ignoring case). `exclude_pk` is the category being renamed."""
     name = name.strip()
     if not name:
-        raise ValidationError("Give the category a name.")
+        raise ValidationError(_("Give the category a name."))
     same = Category.objects.filter(community=community, name__iexact=name)
     if exclude_pk is not None:
         same = same.exclude(pk=exclude_pk)
     if same.exists():
-        raise ValidationError("There is already a category with that name.")
+        raise ValidationError(_("There is already a category with that name."))
     return name
 
 
@@ -96,7 +108,7 @@ def category_reorder(*, actor, category: Category, direction: str) -> list[Categ
     community = category.community
     require_moderator(actor, community, "Only facilitators manage categories.")
     if direction not in ("up", "down"):
-        raise ValidationError("Choose up or down.")
+        raise ValidationError(_("Choose up or down."))
     ordered = list(
         Category.objects.select_for_update()
         .filter(community=community)
@@ -105,7 +117,10 @@ def category_reorder(*, actor, category: Category, direction: str) -> list[Categ
     index = next(i for i, c in enumerate(ordered) if c.pk == category.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(ordered):
-        raise ValidationError(f"“{category.name}” is already {'first' if other < 0 else 'last'}.")
+        already = (
+            _("“%(name)s” is already first.") if other < 0 else _("“%(name)s” is already last.")
+        )
+        raise ValidationError(already % {"name": category.name})
     ordered[index], ordered[other] = ordered[other], ordered[index]
     for position, item in enumerate(ordered):
         item.position = position
@@ -125,10 +140,11 @@ def category_delete(*, actor, category: Category) -> None:
     )
     if Thread.objects.filter(category=category).exclude(status=Thread.Status.MERGED).exists():
         raise ValidationError(
-            f"“{category.name}” still has threads. Move them to another category first."
+            _("“%(name)s” still has threads. Move them to another category first.")
+            % {"name": category.name}
         )
     if len(siblings) <= 1:
-        raise ValidationError("The forum needs at least one category.")
+        raise ValidationError(_("The forum needs at least one category."))
     # Merged threads are only forwarding addresses: they follow the thread they lead to
     # (never in this category: it has no other threads), or go if that thread is gone.
     merged = Thread.objects.filter(category=category, status=Thread.Status.MERGED)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from .. import notifications, permissions
 from ..models import Category, Post, Thread, ThreadRead, Watch
@@ -38,30 +39,30 @@ def thread_merge_check(*, actor, source: Thread, target: Thread) -> MergePlan:
         permissions.can_merge_or_split_thread(actor, source), "Only facilitators merge threads."
     )
     if source.pk == target.pk:
-        raise ValidationError("That is this thread. Choose the thread it repeats.")
+        raise ValidationError(_("That is this thread. Choose the thread it repeats."))
     if target.community_id != source.community_id:
         raise ValidationError(
-            "That thread is in another community: threads can only be merged within one community."
+            _(
+                "That thread is in another community: threads can only be merged within one "
+                "community."
+            )
         )
     if source.status == Thread.Status.MERGED:
         raise ValidationError(
-            "This thread has already been merged into another thread.", code="already_merged"
+            _("This thread has already been merged into another thread."), code="already_merged"
         )
     if source.status != Thread.Status.PUBLISHED:
-        raise ValidationError(
-            f"This thread is not published ({source.get_status_display().lower()}): only "
-            "published threads can be merged."
-        )
+        raise ValidationError(_source_not_published(source))
     if target.status == Thread.Status.MERGED:
         raise ValidationError(
-            f"“{target.title}” has itself been merged into another thread. Merge into that "
-            "thread instead."
+            _(
+                "“%(title)s” has itself been merged into another thread. Merge into that "
+                "thread instead."
+            )
+            % {"title": target.title}
         )
     if target.status != Thread.Status.PUBLISHED:
-        raise ValidationError(
-            f"“{target.title}” is not published ({target.get_status_display().lower()}): "
-            "only a published thread can take another thread's posts."
-        )
+        raise ValidationError(_target_not_published(target))
     opening = target.opening_post()
     counting = {"total": Count("pk")}
     if opening is not None:
@@ -75,6 +76,30 @@ def thread_merge_check(*, actor, source: Thread, target: Thread) -> MergePlan:
         answer_moves=bool(source.answer_id and not target.answer_id),
         answer_dropped=bool(source.answer_id and target.answer_id),
     )
+
+
+def _source_not_published(source: Thread) -> str:
+    """Why a thread waiting to be published cannot be merged, said for its status."""
+    if source.status == Thread.Status.SCHEDULED:
+        return _("This thread is not published (scheduled): only published threads can be merged.")
+    return _(  # held: the only other status left
+        "This thread is not published (waiting for approval): only published threads can be merged."
+    )
+
+
+def _target_not_published(target: Thread) -> str:
+    """Why a thread waiting to be published cannot take another's posts, said for its status."""
+    if target.status == Thread.Status.SCHEDULED:
+        message = _(
+            "“%(title)s” is not published (scheduled): only a published thread can take "
+            "another thread's posts."
+        )
+    else:  # held: the only other status left
+        message = _(
+            "“%(title)s” is not published (waiting for approval): only a published thread can "
+            "take another thread's posts."
+        )
+    return message % {"title": target.title}
 
 
 @transaction.atomic
@@ -104,7 +129,7 @@ def thread_merge(*, actor, source: Thread, target: Thread) -> Thread:
         .order_by("pk")
     }
     if source.pk not in locked or target.pk not in locked:
-        raise ValidationError("That thread no longer exists.")
+        raise ValidationError(_("That thread no longer exists."))
     merging, into = locked[source.pk], locked[target.pk]
     merging.community = source.community
     if into.community_id == merging.community_id:
@@ -162,30 +187,30 @@ def thread_split(
         permissions.can_merge_or_split_thread(actor, thread), "Only facilitators split threads."
     )
     if category.community_id != thread.community_id:
-        raise ValidationError("Choose one of this community's categories.")
+        raise ValidationError(_("Choose one of this community's categories."))
     title = title.strip()
     if not title:
-        raise ValidationError("Give the new thread a title.")
+        raise ValidationError(_("Give the new thread a title."))
     ids = {int(pk) for pk in post_ids}
     if not ids:
-        raise ValidationError("Choose at least one reply to move.")
+        raise ValidationError(_("Choose at least one reply to move."))
     locked = Thread.objects.select_for_update().filter(pk=thread.pk).first()
     if locked is None or locked.status != Thread.Status.PUBLISHED:
-        raise ValidationError("Only published threads can be split.")
+        raise ValidationError(_("Only published threads can be split."))
     locked.community = thread.community
     opening = locked.opening_post()
     if opening is not None and opening.pk in ids:
         raise ValidationError(
-            "The opening post starts this thread, so it cannot be moved. Choose replies only."
+            _("The opening post starts this thread, so it cannot be moved. Choose replies only.")
         )
     posts = list(Post.objects.filter(thread=locked, pk__in=ids).order_by("created_at", "pk"))
     if len(posts) != len(ids):
         raise ValidationError(
-            "Some of the chosen posts are not in this thread (any more). Choose again."
+            _("Some of the chosen posts are not in this thread (any more). Choose again.")
         )
     if any(post.status != Post.Status.VISIBLE for post in posts):
         raise ValidationError(
-            "Only replies on show can be moved. Restore or approve the others first."
+            _("Only replies on show can be moved. Restore or approve the others first.")
         )
     first = posts[0]
     new_thread = Thread.objects.create(

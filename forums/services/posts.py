@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from copsite import posting
 from notifications.services import email_queue
@@ -41,7 +42,7 @@ def post_reply(
         require(False, permissions.why_no_reply(actor, locked_thread))
     body = posting.check_body(body)
     if as_team and not permissions.can_moderate(actor, thread.community):
-        raise ValidationError("Only facilitators can post as the team.")
+        raise ValidationError(gettext("Only facilitators can post as the team."))
     posting.check_rate_limit(actor)
     held = should_hold(actor, thread.community)
     try:
@@ -134,14 +135,14 @@ RESTORABLE = (Post.Status.HIDDEN, Post.Status.DELETED)
 def post_check_hideable(post: Post) -> None:
     """ValidationError (code "not_hideable") unless the post is on show (or hidden already)."""
     if post.status not in HIDEABLE:
-        raise ValidationError("Only posts on show can be hidden.", code="not_hideable")
+        raise ValidationError(gettext("Only posts on show can be hidden."), code="not_hideable")
 
 
 def post_check_restorable(post: Post) -> None:
     """ValidationError (code "not_restorable") unless the post is hidden or deleted."""
     if post.status not in RESTORABLE:
         raise ValidationError(
-            "Only hidden or deleted posts can be restored.", code="not_restorable"
+            gettext("Only hidden or deleted posts can be restored."), code="not_restorable"
         )
 
 
@@ -167,7 +168,7 @@ def post_hide(*, actor, post: Post, reason: str) -> Post:
     thread = _lock_and_reread(post)
     post_check_hideable(post)
     if not reason.strip():
-        raise ValidationError("Give a reason: the author and readers see it.")
+        raise ValidationError(gettext("Give a reason: the author and readers see it."))
     return _set_status(post, Post.Status.HIDDEN, actor=actor, reason=reason, thread=thread)
 
 
@@ -178,7 +179,7 @@ def post_approve(*, actor, post: Post) -> Post:
     community = post.thread.community
     require(permissions.can_moderate(actor, community), "Only facilitators approve posts.")
     if post.status != Post.Status.HELD:
-        raise ValidationError("That post is no longer waiting for approval.")
+        raise ValidationError(gettext("That post is no longer waiting for approval."))
     thread = _lock_thread(post)
     now = timezone.now()
     if thread.status == Thread.Status.HELD:
@@ -200,7 +201,7 @@ def post_reject(*, actor, post: Post, reason: str = "") -> Post:
     community = post.thread.community
     require(permissions.can_moderate(actor, community), "Only facilitators reject posts.")
     if post.status != Post.Status.HELD:
-        raise ValidationError("That post is no longer waiting for approval.")
+        raise ValidationError(gettext("That post is no longer waiting for approval."))
     thread = post.thread
     if thread.status == Thread.Status.HELD:
         # The post opened a thread nobody else has seen: the thread goes with it.
@@ -218,9 +219,9 @@ def answer_mark(*, actor, thread: Thread, post: Post | None) -> Thread:
     require(permissions.can_mark_answer(actor, thread), "You cannot mark this thread's answer.")
     if post is not None:
         if post.thread_id != thread.pk or post.status != Post.Status.VISIBLE:
-            raise ValidationError("Choose a reply in this thread.")
+            raise ValidationError(gettext("Choose a reply in this thread."))
         if thread.opening_post() == post:
-            raise ValidationError("The question itself cannot be its answer.")
+            raise ValidationError(gettext("The question itself cannot be its answer."))
     thread.answer = post
     thread.save(update_fields=["answer"])
     if post is not None:
@@ -233,7 +234,7 @@ def reaction_toggle(*, actor, post: Post, kind: str) -> bool:
     """Add or remove a reaction. Returns whether it is now there."""
     require(permissions.can_react(actor, post), "You cannot react to this post.")
     if kind not in Reaction.Kind.values:
-        raise ValidationError("Unknown reaction.")
+        raise ValidationError(gettext("Unknown reaction."))
     deleted, _ = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
     if deleted:
         return False
@@ -277,12 +278,14 @@ def bookmark_toggle(*, actor, post: Post) -> bool:
 def flag_create(*, actor, post: Post, reason: str, note: str = "") -> Flag:
     require(permissions.can_flag(actor, post), "You cannot report this post.")
     if reason not in Flag.Reason.values:
-        raise ValidationError("Choose a reason.")
+        raise ValidationError(gettext("Choose a reason."))
     flag, created = Flag.objects.get_or_create(
         post=post, reporter=actor, defaults={"reason": reason, "note": note.strip()[:500]}
     )
     if not created:
-        raise ValidationError("You have already reported this post. The facilitators will look.")
+        raise ValidationError(
+            gettext("You have already reported this post. The facilitators will look.")
+        )
     notifications.flag_created(flag)
     return flag
 
@@ -297,12 +300,12 @@ def flags_resolve(*, actor, post: Post, resolution: str, reason: str = "") -> li
     community = post.thread.community
     require_moderator(actor, community, "Only facilitators deal with reports.")
     if resolution not in (Flag.Resolution.HIDDEN, Flag.Resolution.KEPT, Flag.Resolution.WARNED):
-        raise ValidationError("Choose what to do about the post.")
+        raise ValidationError(gettext("Choose what to do about the post."))
     flags = list(
         Flag.objects.select_for_update().filter(post=post, resolution=Flag.Resolution.OPEN)
     )
     if not flags:
-        raise ValidationError("The reports about this post have already been dealt with.")
+        raise ValidationError(gettext("The reports about this post have already been dealt with."))
     reason = reason.strip()[:500]
     if resolution == Flag.Resolution.HIDDEN:
         try:
@@ -311,11 +314,7 @@ def flags_resolve(*, actor, post: Post, resolution: str, reason: str = "") -> li
             if getattr(error, "code", None) != "not_hideable":
                 raise
             # The same rule, said for the reports screen: keeping the post is what is left.
-            raise ValidationError(
-                f"The post is not shown any more ({post.get_status_display().lower()}), so "
-                "there is nothing to hide. Keep it to close the reports.",
-                code="not_hideable",
-            ) from error
+            raise ValidationError(_nothing_to_hide(post.status), code="not_hideable") from error
     elif resolution == Flag.Resolution.WARNED:
         _queue_warning(post, flags, note=reason)
     now = timezone.now()
@@ -325,12 +324,32 @@ def flags_resolve(*, actor, post: Post, resolution: str, reason: str = "") -> li
     return flags
 
 
+def _nothing_to_hide(status: str) -> str:
+    """Why a reported post that is no longer on show cannot be hidden, said for its status."""
+    if status == Post.Status.HELD:
+        return gettext(
+            "The post is not shown any more (waiting for approval), so there is nothing to "
+            "hide. Keep it to close the reports."
+        )
+    if status == Post.Status.DELETED:
+        return gettext(
+            "The post is not shown any more (deleted), so there is nothing to hide. Keep it "
+            "to close the reports."
+        )
+    return gettext(  # rejected: the only other status not on show
+        "The post is not shown any more (rejected), so there is nothing to hide. Keep it "
+        "to close the reports."
+    )
+
+
 def _queue_warning(post: Post, flags: list[Flag], *, note: str) -> None:
     author = post.author
     if author.is_former_member or not author.is_active or not author.email:
         raise ValidationError(
-            "The author's account has been closed, so they cannot be warned. "
-            "Hide the post or keep it."
+            gettext(
+                "The author's account has been closed, so they cannot be warned. "
+                "Hide the post or keep it."
+            )
         )
     flag_ids = sorted(flag.pk for flag in flags)
     email_queue(

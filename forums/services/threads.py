@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.models import Community
 from copsite import posting
@@ -70,14 +71,14 @@ def thread_create(
         "You cannot start threads in this community.",
     )
     if category.community_id != community.pk:
-        raise ValidationError("Choose one of this community's categories.")
+        raise ValidationError(_("Choose one of this community's categories."))
     title = title.strip()
     if not title:
-        raise ValidationError("Give the thread a title.")
+        raise ValidationError(_("Give the thread a title."))
     body = posting.check_body(body)
     is_moderator = permissions.can_moderate(actor, community)
     if (as_team or publish_at) and not is_moderator:
-        raise ValidationError("Only facilitators can post as the team or schedule threads.")
+        raise ValidationError(_("Only facilitators can post as the team or schedule threads."))
     posting.check_rate_limit(actor)
     now = timezone.now()
     scheduled = publish_at is not None and publish_at > now
@@ -130,7 +131,7 @@ def thread_set_state(*, actor, thread: Thread, **changes: bool) -> Thread:
     """Pin, lock or close a thread (facilitators), or close your own question."""
     allowed = {"is_pinned", "is_locked", "is_closed"}
     if not changes or set(changes) - allowed:
-        raise ValidationError("Unknown change.")
+        raise ValidationError(_("Unknown change."))
     require(
         all(permissions.can_change_thread_state(actor, thread, field) for field in changes),
         "Only facilitators can do that.",
@@ -149,7 +150,7 @@ def thread_state_change(*, actor, thread: Thread, change: str) -> Thread:
     nothing from the answer."""
     require(permissions.can_close_thread(actor, thread), "Only facilitators can do that.")
     if change not in THREAD_CHANGES:
-        raise ValidationError("Choose what to change about the thread.")
+        raise ValidationError(_("Choose what to change about the thread."))
     field, value = THREAD_CHANGES[change]
     return thread_set_state(actor=actor, thread=thread, **{field: value})
 
@@ -158,7 +159,7 @@ def thread_state_change(*, actor, thread: Thread, change: str) -> Thread:
 def thread_move(*, actor, thread: Thread, category: Category) -> Thread:
     require(permissions.can_moderate(actor, thread.community), "Only facilitators move threads.")
     if category.community_id != thread.community_id:
-        raise ValidationError("Choose one of this community's categories.")
+        raise ValidationError(_("Choose one of this community's categories."))
     thread.category = category
     thread.save(update_fields=["category"])
     return thread
@@ -226,7 +227,7 @@ def _lock_scheduled_thread(actor, thread: Thread) -> Thread:
     require_moderator(actor, thread.community, "Only facilitators manage scheduled threads.")
     locked = Thread.objects.select_for_update().filter(pk=thread.pk).first()
     if locked is None or locked.status != Thread.Status.SCHEDULED:
-        raise ValidationError("That thread is no longer scheduled.")
+        raise ValidationError(_("That thread is no longer scheduled."))
     locked.community = thread.community
     return locked
 

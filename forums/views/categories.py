@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views import View
 
 from communities.models import PostingBan
@@ -60,7 +61,7 @@ class ForumSettingsView(FacilitatorMixin, View):
             community=self.community,
             hold_first_posts=form.cleaned_data["hold_first_posts"],
         )
-        messages.success(request, "The forum's settings have been saved.")
+        messages.success(request, _("The forum's settings have been saved."))
         return redirect(self.settings_url)
 
 
@@ -86,7 +87,9 @@ class CategoryCreateView(FacilitatorMixin, View):
             except ValidationError as error:
                 form.add_error("name", error)
             else:
-                messages.success(request, f"Added the category “{category.name}”.")
+                messages.success(
+                    request, _("Added the category “%(name)s”.") % {"name": category.name}
+                )
                 return redirect(f"{self.settings_url}#categories")
         return self._render(request, form, status=400)
 
@@ -112,7 +115,9 @@ class CategoryEditView(FacilitatorMixin, View):
             except ValidationError as error:
                 form.add_error("name", error)
             else:
-                messages.success(request, f"Saved the category “{category.name}”.")
+                messages.success(
+                    request, _("Saved the category “%(name)s”.") % {"name": category.name}
+                )
                 return redirect(f"{self.settings_url}#categories")
         return self._render(request, category, form, status=400)
 
@@ -128,7 +133,8 @@ class CategoryReorderView(FacilitatorMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, f"Moved “{category.name}” {direction}.")
+            moved = _("Moved “%(name)s” up.") if direction == "up" else _("Moved “%(name)s” down.")
+            messages.success(request, moved % {"name": category.name})
         return redirect(f"{self.settings_url}#categories")
 
 
@@ -146,5 +152,7 @@ class CategoryDeleteView(FacilitatorMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, f"Deleted the category “{category.name}”.")
+            messages.success(
+                request, _("Deleted the category “%(name)s”.") % {"name": category.name}
+            )
         return redirect(f"{self.settings_url}#categories")

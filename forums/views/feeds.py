@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.feeds import feed_token_for, feed_token_reset
@@ -68,7 +69,9 @@ class FeedSettingsView(LoginRequiredMixin, TemplateView):
         feed_token_reset(request.user)
         messages.success(
             request,
-            "Your feed links have changed. The old ones no longer work: "
-            "subscribe again in your feed reader with the new ones.",
+            _(
+                "Your feed links have changed. The old ones no longer work: "
+                "subscribe again in your feed reader with the new ones."
+            ),
         )
         return redirect("forums:feed-settings")

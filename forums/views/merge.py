@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from copsite.markup import plain_excerpt
@@ -40,7 +42,10 @@ class ThreadMergeView(FacilitatorMixin, View):
         return self.render_page(request, "thread_merge/index.html", context, status=status)
 
     def _already_merged(self, request, source: Thread) -> HttpResponseRedirect:
-        messages.info(request, f"“{source.title}” has already been merged into this thread.")
+        messages.info(
+            request,
+            _("“%(title)s” has already been merged into this thread.") % {"title": source.title},
+        )
         return redirect("forums:thread", slug=self.community.slug, thread_id=source.merged_into_id)
 
     def get(self, request, slug, thread_id):
@@ -78,8 +83,11 @@ class ThreadMergeView(FacilitatorMixin, View):
             else:
                 messages.success(
                     request,
-                    f"Merged “{source.title}” into this thread: its posts are here now, in "
-                    "date order, and its address leads here.",
+                    _(
+                        "Merged “%(title)s” into this thread: its posts are here now, in "
+                        "date order, and its address leads here."
+                    )
+                    % {"title": source.title},
                 )
                 return redirect(target)
         return self._render(request, source, form, status=400)
@@ -140,8 +148,12 @@ class ThreadSplitView(FacilitatorMixin, View):
                 moved = len(data["posts"])
                 messages.success(
                     request,
-                    f"Moved {moved} repl{'y' if moved == 1 else 'ies'} from “{thread.title}” "
-                    "into this new thread.",
+                    ngettext(
+                        "Moved %(count)s reply from “%(title)s” into this new thread.",
+                        "Moved %(count)s replies from “%(title)s” into this new thread.",
+                        moved,
+                    )
+                    % {"count": moved, "title": thread.title},
                 )
                 return redirect(new_thread)
         return self._render(request, thread, form, page, posts, status=400)

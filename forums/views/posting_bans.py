@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views import View
 
 from communities import services as community_services
@@ -40,7 +41,10 @@ class PostingBanCreateView(FacilitatorMixin, View):
             except ValidationError as error:
                 form.add_error("person", error)
             else:
-                messages.success(request, f"{person.public_name} can no longer post here.")
+                messages.success(
+                    request,
+                    _("%(name)s can no longer post here.") % {"name": person.public_name},
+                )
                 return redirect(f"{self.settings_url}#bans")
         return self._render(request, form, status=400)
 
@@ -53,5 +57,5 @@ class PostingBanLiftView(FacilitatorMixin, View):
         community_services.posting_ban_lift(
             actor=request.user, community=self.community, user=ban.user
         )
-        messages.success(request, f"{ban.user.public_name} can post again.")
+        messages.success(request, _("%(name)s can post again.") % {"name": ban.user.public_name})
         return redirect(f"{self.settings_url}#bans")

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -91,9 +93,11 @@ class FlagResolveView(FacilitatorMixin, View):
 
 
 RESOLVED_MESSAGES = {
-    Flag.Resolution.HIDDEN: "The post is hidden and its reports are closed.",
-    Flag.Resolution.KEPT: "The post stays up and its reports are closed.",
-    Flag.Resolution.WARNED: "The post stays up. Its author will get an e-mail with your warning.",
+    Flag.Resolution.HIDDEN: gettext_lazy("The post is hidden and its reports are closed."),
+    Flag.Resolution.KEPT: gettext_lazy("The post stays up and its reports are closed."),
+    Flag.Resolution.WARNED: gettext_lazy(
+        "The post stays up. Its author will get an e-mail with your warning."
+    ),
 }
 
 
@@ -149,7 +153,7 @@ class PostHideView(FacilitatorMixin, View):
                     return self._refuse(request, post, error)
                 form.add_error("reason", error)
             else:
-                messages.success(request, "The post is hidden. Readers see your reason instead.")
+                messages.success(request, _("The post is hidden. Readers see your reason instead."))
                 return redirect(post.get_absolute_url())
         return self._render(request, post, form, status=400)
 
@@ -162,7 +166,7 @@ class PostRestoreView(FacilitatorMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, "The post is back for everyone to read.")
+            messages.success(request, _("The post is back for everyone to read."))
         return redirect_back(request, post.get_absolute_url())
 
 
@@ -174,7 +178,7 @@ class PostApproveView(FacilitatorMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, "Approved: everyone can read the post now.")
+            messages.success(request, _("Approved: everyone can read the post now."))
         return redirect_back(request, self.review_url)
 
 
@@ -187,5 +191,5 @@ class PostRejectView(FacilitatorMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, "Rejected: the post will not be shown.")
+            messages.success(request, _("Rejected: the post will not be shown."))
         return redirect_back(request, self.review_url)

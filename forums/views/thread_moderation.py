@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import permissions
@@ -15,12 +17,12 @@ from ..services import threads as thread_services
 from .base import CommunityForumMixin, FacilitatorMixin, error_text, redirect_back
 
 STATE_MESSAGES = {
-    "pin": "The thread is pinned to the top of the forum.",
-    "unpin": "The thread is no longer pinned.",
-    "lock": "The thread is locked: nobody can reply.",
-    "unlock": "The thread is unlocked.",
-    "close": "The thread is closed to new replies.",
-    "reopen": "The thread is open for replies again.",
+    "pin": gettext_lazy("The thread is pinned to the top of the forum."),
+    "unpin": gettext_lazy("The thread is no longer pinned."),
+    "lock": gettext_lazy("The thread is locked: nobody can reply."),
+    "unlock": gettext_lazy("The thread is unlocked."),
+    "close": gettext_lazy("The thread is closed to new replies."),
+    "reopen": gettext_lazy("The thread is open for replies again."),
 }
 
 
@@ -61,7 +63,10 @@ class ThreadMoveView(FacilitatorMixin, View):
             except ValidationError as error:
                 form.add_error("category", error)
             else:
-                messages.success(request, f"The thread is now in “{category.name}”.")
+                messages.success(
+                    request,
+                    _("The thread is now in “%(category)s”.") % {"category": category.name},
+                )
                 return redirect(thread)
         return self._render(request, thread, form, status=400)
 
@@ -77,7 +82,7 @@ class ScheduledThreadPublishView(FacilitatorMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
             return redirect_back(request, self.review_url)
-        messages.success(request, f"Published “{thread.title}”.")
+        messages.success(request, _("Published “%(title)s”.") % {"title": thread.title})
         return redirect(thread)
 
 
@@ -95,5 +100,8 @@ class ScheduledThreadCancelView(FacilitatorMixin, View):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, f"Cancelled: “{thread.title}” will not be published.")
+            messages.success(
+                request,
+                _("Cancelled: “%(title)s” will not be published.") % {"title": thread.title},
+            )
         return redirect(self.review_url)

@@ -9,6 +9,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import User
@@ -53,9 +55,7 @@ class ThreadStartView(LoginRequiredMixin, CommunityForumMixin, View):
         )
 
     def _refusal(self, request, form=None):
-        problem = community_permissions.posting_refusal(
-            request.user, self.community, "start a thread"
-        )
+        problem = permissions.why_no_thread(request.user, self.community)
         return self._render(request, form, problem=problem, status=403)
 
     def get(self, request, slug):
@@ -104,10 +104,20 @@ def redirect_after_thread(request, thread):
     if thread.status == thread.Status.HELD:
         messages.success(
             request,
-            "Thanks! New members' first posts are checked by a facilitator before others see them.",
+            _(
+                "Thanks! New members' first posts are checked by a facilitator before others "
+                "see them."
+            ),
         )
     elif thread.status == thread.Status.SCHEDULED:
-        messages.success(request, f"Scheduled for {thread.publish_at:%-d %B %Y at %H:%M}.")
+        messages.success(
+            request,
+            _("Scheduled for %(date)s at %(time)s.")
+            % {
+                "date": dateformat.format(thread.publish_at, "j F Y"),
+                "time": dateformat.format(thread.publish_at, "H:i"),
+            },
+        )
     return redirect(thread)
 
 
@@ -184,7 +194,8 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
             else:
                 if post.status == Post.Status.HELD:
                     messages.success(
-                        request, "Thanks! Your reply will appear once a facilitator approves it."
+                        request,
+                        _("Thanks! Your reply will appear once a facilitator approves it."),
                     )
                 return redirect(post.get_absolute_url())
         return self._render(request, thread, form, status=400)
@@ -192,7 +203,13 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
 
 def quote_markdown(post: Post) -> str:
     quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
-    return f"> **{post.byline}** [wrote]({post.get_absolute_url()}):\n>\n{quoted}\n\n"
+    # Translators: the first line of a quoted post put in the reply box (Markdown: keep the
+    # ** and the [link](%(url)s) as they are).
+    said = _("**%(name)s** [wrote](%(url)s):") % {
+        "name": post.byline,
+        "url": post.get_absolute_url(),
+    }
+    return f"> {said}\n>\n{quoted}\n\n"
 
 
 class PostEditView(LoginRequiredMixin, CommunityForumMixin, View):
@@ -250,7 +267,7 @@ class PostEditView(LoginRequiredMixin, CommunityForumMixin, View):
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                messages.success(request, "Your changes have been saved.")
+                messages.success(request, _("Your changes have been saved."))
                 return redirect(post.get_absolute_url())
         return self._render(request, post, form, status=400)
 
@@ -272,7 +289,7 @@ class PostDeleteView(LoginRequiredMixin, CommunityForumMixin, View):
     def post(self, request, slug, post_id):
         post = self._post(request, post_id)
         post_services.post_delete(actor=request.user, post=post)
-        messages.success(request, "The post has been deleted.")
+        messages.success(request, _("The post has been deleted."))
         return redirect(post.thread)
 
 
@@ -290,13 +307,13 @@ class PostActionView(LoginRequiredMixin, CommunityForumMixin, View):
                 )
             elif self.action == "bookmark":
                 added = post_services.bookmark_toggle(actor=request.user, post=post)
-                messages.success(request, "Bookmarked." if added else "Bookmark removed.")
+                messages.success(request, _("Bookmarked.") if added else _("Bookmark removed."))
             elif self.action == "answer":
                 post_services.answer_mark(actor=request.user, thread=post.thread, post=post)
-                messages.success(request, "Marked as the answer.")
+                messages.success(request, _("Marked as the answer."))
             elif self.action == "unanswer":
                 post_services.answer_mark(actor=request.user, thread=post.thread, post=None)
-                messages.success(request, "The answer mark has been removed.")
+                messages.success(request, _("The answer mark has been removed."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(post.get_absolute_url())
@@ -314,9 +331,9 @@ class WatchView(LoginRequiredMixin, CommunityForumMixin, View):
             target = category
         messages.success(
             request,
-            "You are now watching this. We will tell you about new replies."
+            _("You are now watching this. We will tell you about new replies.")
             if watching
-            else "You have stopped watching this.",
+            else _("You have stopped watching this."),
         )
         return redirect(target)
 
@@ -348,7 +365,7 @@ class FlagView(LoginRequiredMixin, CommunityForumMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Thank you. The facilitators will look at this post.")
+                messages.success(request, _("Thank you. The facilitators will look at this post."))
                 return redirect(post.get_absolute_url())
         return render(
             request,

@@ -15,7 +15,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from .. import unsubscribe
 from ..models import EmailSettings
@@ -54,13 +57,30 @@ class Digest:
         return sum(section.total for section in self.sections)
 
     @property
+    def period_name(self) -> str:
+        """ "daily" or "weekly", as an adjective in the reader's language ("Your daily digest")."""
+        # Translators: as in "Your weekly digest".
+        return gettext("weekly") if self.period == "weekly" else gettext("daily")
+
+    @property
     def subject(self) -> str:
-        phrases = [section.phrase for section in self.sections]
-        listed = (
-            phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+        """In the language active when it is read (the recipient's: see sending)."""
+        listed = get_text_list([str(section.phrase) for section in self.sections], gettext("and"))
+        weekly = self.period == "weekly"
+        if len(self.communities) == 1:
+            community = next(iter(self.communities.values()))
+            subject = (
+                gettext("Your weekly digest: %(items)s in %(community)s")
+                if weekly
+                else gettext("Your daily digest: %(items)s in %(community)s")
+            )
+            return subject % {"items": listed, "community": community}
+        subject = (
+            gettext("Your weekly digest: %(items)s")
+            if weekly
+            else gettext("Your daily digest: %(items)s")
         )
-        where = f" in {next(iter(self.communities.values()))}" if len(self.communities) == 1 else ""
-        return f"Your {self.period} digest: {listed}{where}"
+        return subject % {"items": listed}
 
 
 @functools.cache
@@ -106,8 +126,12 @@ def digest_compose(batch: DigestBatch, user, built: dict[str, dict[int, list]]) 
 
 
 def _local_text(moment: datetime, zone: ZoneInfo) -> str:
+    """ "Friday 4 December at 07:30", with the day and month in the reader's language."""
     local = moment.astimezone(zone)
-    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+    return gettext("%(day)s at %(time)s") % {
+        "day": date_format(local, "l j F"),
+        "time": date_format(local, "H:i"),
+    }
 
 
 def _message_id_domain() -> str:

@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -68,7 +70,7 @@ def _actors(row: _Row, names: dict) -> str:
         names[row.actor_id] = (
             public_name(row.actor_id, row.actor_display_name, row.actor_deleted_at)
             if row.actor_id
-            else "Someone"
+            else gettext("Someone")
         )
     others = row.actor_count - 1
     suffix = f" and {others} other{'s' if others > 1 else ''}" if others > 0 else ""
@@ -148,8 +150,8 @@ register_digest_section(
     "for_you",
     for_you,
     order=10,
-    heading="For you",
-    noun=("update for you", "updates for you"),
+    heading=_("For you"),
+    noun=ngettext_lazy("%(count)s update for you", "%(count)s updates for you", "count"),
     limit=10,
     more_url_name="notifications:list",
 )

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.utils.functional import lazy
+from django.utils.translation import ngettext_lazy
 
 from copsite.markup import plain_excerpt
 
@@ -81,15 +82,17 @@ class DigestSection:
     builder: Builder
     order: int
     heading: str
-    noun: tuple[str, str]  # ("new thread", "new threads"): subject lines and "and N more"
+    # ngettext_lazy("%(count)s new thread", "%(count)s new threads", "count"): subject lines
+    noun: object
     limit: int
     more_url_name: str  # where the rest are (a URL name), shown with "and N more"
 
     def phrase(self, count: int) -> str:
-        return f"{count} {self.noun[0] if count == 1 else self.noun[1]}"
+        return self.noun % {"count": count}
 
 
 _sections: dict[str, DigestSection] = {}
+DEFAULT_NOUN = ngettext_lazy("%(count)s new item", "%(count)s new items", "count")
 
 
 def register_digest_section(
@@ -98,7 +101,7 @@ def register_digest_section(
     order: int = 100,
     *,
     heading: str,
-    noun: tuple[str, str] = ("new item", "new items"),
+    noun: object = DEFAULT_NOUN,
     limit: int = DEFAULT_LIMIT,
     more_url_name: str = "",
 ) -> None:

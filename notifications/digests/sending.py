@@ -8,13 +8,15 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 
 from django.core.mail import get_connection
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 
+from ..languages import email_language
 from ..models import DigestRun
 from .batch import batch_load, settings_of
 from .compose import attach_html, digest_compose, digest_message
@@ -82,18 +84,29 @@ def digest_batch_send(period: str, user_ids: Iterable[int], now: datetime) -> Ba
     users = [user for user in users if user.pk in claimed]
     if not users:
         return result
+    users = sorted(users, key=lambda user: (email_language(user), user.pk))
+    digests: list = []
+    messages: dict = {}
     try:
-        batch = batch_load(period, users, since, email_settings, now)
-        built = {section.key: section.builder(batch) for section in digest_sections()}
-        digests = [digest_compose(batch, user, built) for user in users]
-        rendered: dict = {}
-        messages = {
-            digest.user.pk: digest_message(
-                digest, email_settings[digest.user.pk], html=False, rendered=rendered
-            )
-            for digest in digests
-            if digest is not None
-        }
+        # Each language's readers are one batch built in their language: titles, bylines,
+        # counts and every link (`reverse` adds /cy/) are then written as they will be read.
+        for language, readers in groupby(users, key=email_language):
+            readers = list(readers)
+            with translation.override(language):
+                batch = batch_load(period, readers, since, email_settings, now)
+                built = {section.key: section.builder(batch) for section in digest_sections()}
+                composed = [digest_compose(batch, user, built) for user in readers]
+                rendered: dict = {}
+                messages.update(
+                    {
+                        digest.user.pk: digest_message(
+                            digest, email_settings[digest.user.pk], html=False, rendered=rendered
+                        )
+                        for digest in composed
+                        if digest is not None
+                    }
+                )
+            digests.extend(composed)
         attach_html(list(messages.values()))
     except Exception:
         logger.exception("Building %s digests failed; these runs will not be retried", period)

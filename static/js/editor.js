@@ -87,11 +87,12 @@ function insertLink (textarea) {
   const { value, selectionStart: start, selectionEnd: end } = textarea
   const selected = value.slice(start, end).trim()
   if (/^https?:\/\/\S+$/i.test(selected)) {
-    const text = `[link text](${selected})`
-    replaceRange(textarea, start, end, text, start + 1, start + 10)
+    const placeholder = gettext('link text')
+    const text = `[${placeholder}](${selected})`
+    replaceRange(textarea, start, end, text, start + 1, start + 1 + placeholder.length)
     return
   }
-  const label = selected || 'link text'
+  const label = selected || gettext('link text')
   const text = `[${label}](https://)`
   if (selected) {
     const urlStart = start + label.length + 3
@@ -137,25 +138,25 @@ function toggleLinePrefix (textarea, prefix, { prefixBlankLines }) {
 const TOOLS = [
   {
     name: 'bold',
-    label: 'Bold',
+    label: gettext('Bold'),
     shortcut: 'b',
     apply: (textarea) => toggleWrap(textarea, '**', 'bold text')
   },
   {
     name: 'italic',
-    label: 'Italic',
+    label: gettext('Italic'),
     shortcut: 'i',
     apply: (textarea) => toggleWrap(textarea, '*', 'italic text')
   },
-  { name: 'link', label: 'Link', apply: insertLink },
+  { name: 'link', label: gettext('Link'), apply: insertLink },
   {
     name: 'quote',
-    label: 'Quote',
+    label: gettext('Quote'),
     apply: (textarea) => toggleLinePrefix(textarea, '> ', { prefixBlankLines: true })
   },
   {
     name: 'list',
-    label: 'Bulleted list',
+    label: gettext('Bulleted list'),
     apply: (textarea) => toggleLinePrefix(textarea, '- ', { prefixBlankLines: false })
   }
 ]
@@ -164,7 +165,7 @@ function addToolbar (textarea) {
   const toolbar = document.createElement('div')
   toolbar.className = 'copsite-editor__toolbar'
   toolbar.setAttribute('role', 'toolbar')
-  toolbar.setAttribute('aria-label', 'Formatting')
+  toolbar.setAttribute('aria-label', gettext('Formatting'))
   toolbar.setAttribute('aria-controls', textarea.id)
 
   const buttons = TOOLS.map((tool, index) => {
@@ -229,7 +230,7 @@ function addMentionPicker (textarea, mentionUrl, id) {
   listbox.id = `${id}-mentions`
   listbox.className = 'copsite-mention'
   listbox.setAttribute('role', 'listbox')
-  listbox.setAttribute('aria-label', 'People to mention')
+  listbox.setAttribute('aria-label', gettext('People to mention'))
   listbox.hidden = true
 
   const status = document.createElement('div')
@@ -292,7 +293,7 @@ function addMentionPicker (textarea, mentionUrl, id) {
     if (!people.length) {
       close()
       // Said once when a list goes away, not on every letter typed after it.
-      if (wasOpen) announce(`No members found for “${query}”.`)
+      if (wasOpen) announce(interpolate(gettext('No members found for “%(query)s”.'), { query }, true))
       return
     }
     people.forEach((person, index) => {
@@ -317,8 +318,17 @@ function addMentionPicker (textarea, mentionUrl, id) {
     shownQuery = query
     listbox.hidden = false
     textarea.setAttribute('aria-expanded', 'true')
-    const count = people.length === 1 ? '1 member' : `${people.length} members`
-    announce(`${count} found. Use the up and down arrow keys to choose, then Enter to mention.`)
+    announce(
+      interpolate(
+        ngettext(
+          '%(count)s member found. Use the up and down arrow keys to choose, then Enter to mention.',
+          '%(count)s members found. Use the up and down arrow keys to choose, then Enter to mention.',
+          people.length
+        ),
+        { count: people.length },
+        true
+      )
+    )
   }
 
   async function search (query) {
@@ -359,7 +369,7 @@ function addMentionPicker (textarea, mentionUrl, id) {
     const caret = mention.start + text.length
     replaceRange(textarea, mention.start, mention.end, text, caret, caret)
     close() // replaceRange's input event must not reopen the list
-    announce(`Mentioned ${person.name}.`)
+    announce(interpolate(gettext('Mentioned %(name)s.'), { name: person.name }, true))
   }
 
   textarea.addEventListener('input', () => {
@@ -392,7 +402,7 @@ function addMentionPicker (textarea, mentionUrl, id) {
     } else if (event.key === 'Escape') {
       event.preventDefault()
       close()
-      announce('Mention list closed.')
+      announce(gettext('Mention list closed.'))
     }
   })
 
@@ -410,7 +420,7 @@ function errorsFromPage (html) {
   const page = new DOMParser().parseFromString(html, 'text/html')
   const items = page.querySelectorAll('.govuk-error-summary__list li, .govuk-error-message')
   const messages = Array.from(items, (item) =>
-    item.textContent.replace(/^\s*Error:\s*/, '').trim()
+    item.textContent.trim().replace(gettext('Error:'), '').trim()
   ).filter(Boolean)
   return Array.from(new Set(messages))
 }
@@ -427,7 +437,7 @@ function addPictureUpload (textarea, uploadUrl, id) {
   summary.className = 'govuk-details__summary'
   const summaryText = document.createElement('span')
   summaryText.className = 'govuk-details__summary-text'
-  summaryText.textContent = 'Add a picture to your message'
+  summaryText.textContent = gettext('Add a picture to your message')
   summary.append(summaryText)
 
   const body = document.createElement('div')
@@ -469,7 +479,7 @@ function addPictureUpload (textarea, uploadUrl, id) {
   const button = document.createElement('button')
   button.type = 'button'
   button.className = 'govuk-button govuk-button--secondary'
-  button.textContent = 'Upload and add the picture'
+  button.textContent = gettext('Upload and add the picture')
 
   const message = document.createElement('p')
   message.className = 'govuk-body'
@@ -483,11 +493,11 @@ function addPictureUpload (textarea, uploadUrl, id) {
 
   body.append(
     errorBox,
-    field('Picture', fileInput, 'A JPEG, PNG, GIF or WebP image under 5 MB.'),
+    field(gettext('Picture'), fileInput, gettext('A JPEG, PNG, GIF or WebP image under 5 MB.')),
     field(
-      'Describe the picture for people who cannot see it',
+      gettext('Describe the picture for people who cannot see it'),
       altInput,
-      'For example: Bar chart of rent arrears falling from 12% to 7% over 2025.'
+      gettext('For example: Bar chart of rent arrears falling from 12% to 7% over 2025.')
     ),
     button,
     message
@@ -517,7 +527,7 @@ function addPictureUpload (textarea, uploadUrl, id) {
       line.className = 'copsite-editor__error-line'
       const prefix = document.createElement('span')
       prefix.className = 'govuk-visually-hidden'
-      prefix.textContent = 'Error: '
+      prefix.textContent = gettext('Error:') + ' '
       line.append(prefix, text)
       errorBox.append(line)
     })
@@ -528,11 +538,11 @@ function addPictureUpload (textarea, uploadUrl, id) {
     showErrors([])
     message.textContent = ''
     if (!fileInput.files.length) {
-      showErrors(['Choose a picture to upload.'], fileInput)
+      showErrors([gettext('Choose a picture to upload.')], fileInput)
       return
     }
     if (!altInput.value.trim()) {
-      showErrors(['Describe the picture: alt text is required.'], altInput)
+      showErrors([gettext('Describe the picture: alt text is required.')], altInput)
       return
     }
     const data = new FormData()
@@ -540,7 +550,7 @@ function addPictureUpload (textarea, uploadUrl, id) {
     data.append('image', fileInput.files[0])
     data.append('alt_text', altInput.value.trim())
     button.disabled = true
-    message.textContent = 'Uploading the picture…'
+    message.textContent = gettext('Uploading the picture…')
     try {
       const response = await fetch(uploadUrl, {
         method: 'POST',
@@ -559,15 +569,15 @@ function addPictureUpload (textarea, uploadUrl, id) {
         replaceRange(textarea, caret, caret, text, caret + text.length, caret + text.length)
         fileInput.value = ''
         altInput.value = ''
-        message.textContent = 'The picture has been added to your message.'
+        message.textContent = gettext('The picture has been added to your message.')
         return
       }
       const errors = type.includes('text/html') ? errorsFromPage(await response.text()) : []
       message.textContent = ''
-      showErrors(errors.length ? errors : ['The picture could not be uploaded. Try again.'])
+      showErrors(errors.length ? errors : [gettext('The picture could not be uploaded. Try again.')])
     } catch {
       message.textContent = ''
-      showErrors(['The picture could not be uploaded. Check your connection and try again.'])
+      showErrors([gettext('The picture could not be uploaded. Check your connection and try again.')])
     } finally {
       button.disabled = false
     }

@@ -11,6 +11,7 @@ from blogs import services as blog_services
 from communities import permissions
 from communities.models import Ban, Membership, PostingBan, Role
 from communities.permissions import NoPosting
+from forums import permissions as forum_permissions
 from tests.blogs.conftest import make_post
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
@@ -73,9 +74,15 @@ def test_the_forum_and_the_blog_give_the_same_reason(kind):
     post = make_post(community, author)
     person = _person(kind, community)
     reason = permissions.why_no_posting(person, community)
-    assert blog_permissions.why_no_comment(person, post) == reason.explain("comment")
-    assert blog_services.why_no_writing(person, community) == reason.explain("write blog posts")
-    assert permissions.posting_refusal(person, community, "reply") == reason.explain("reply")
+    assert blog_permissions.why_no_comment(person, post) == (
+        blog_permissions.COMMENT_REFUSALS.for_reason(reason)
+    )
+    assert blog_services.why_no_writing(person, community) == (
+        blog_services.WRITING_REFUSALS.for_reason(reason)
+    )
+    assert forum_permissions.why_no_thread(person, community) == (
+        forum_permissions.THREAD_REFUSALS.for_reason(reason)
+    )
 
 
 def test_a_stop_outlives_leaving_and_is_said_before_join():
