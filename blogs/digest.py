@@ -40,7 +40,8 @@ from .notifications import TARGET_TYPE, comment_view, shown_comments_with_posts
 
 POST_FIELDS = (
     "id", "title", "url_path", "summary", "first_published_at", "community", "owner",
-    "community__id", "community__name", "community__slug", "community__visibility",
+    "community__id", "community__name", "community__language", "community__translated_name",
+    "community__slug", "community__visibility",
     "owner__id", "owner__display_name", "owner__deleted_at",
 )  # fmt: skip
 

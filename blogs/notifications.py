@@ -121,6 +121,8 @@ def shown_comments_with_posts():
             "post__community",
             "post__community__id",
             "post__community__name",
+            "post__community__language",
+            "post__community__translated_name",
             "post__community__slug",
             "post__community__visibility",
         )  # fmt: skip

@@ -21,11 +21,18 @@ class CommunityForm(forms.ModelForm):
             "slug",
             "description",
             "guidelines",
+            "language",
+            "translated_name",
+            "translated_description",
+            "translated_guidelines",
             "visibility",
             "allowed_email_domains",
         ]
         widgets = {
             "visibility": forms.RadioSelect,
+            "language": forms.RadioSelect,
+            "translated_description": forms.Textarea(attrs={"rows": 4}),
+            "translated_guidelines": forms.Textarea(attrs={"rows": 6}),
             "description": forms.Textarea(attrs={"rows": 4}),
             "guidelines": forms.Textarea(attrs={"rows": 6}),
             "allowed_email_domains": forms.Textarea(attrs={"rows": 3}),
@@ -33,8 +40,12 @@ class CommunityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].required = False  # left as it is when not sent
         if self.instance.pk:
             self.initial.setdefault("tags", ", ".join(t.name for t in self.instance.tags.all()))
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from wagtail.contrib.redirects.middleware import RedirectMiddleware
 
+from copsite import languages
+
 from . import permissions
 from .models import Community, CommunitySlugRedirect
 
@@ -33,7 +35,8 @@ class CommunitySlugRedirectMiddleware:
 
 
 def new_address_for(request: HttpRequest) -> HttpResponse | None:
-    match = COMMUNITY_PATH.match(request.path)
+    """The same page at the community's current address, in the same language (/cy/ kept)."""
+    match = COMMUNITY_PATH.match(languages.path_without_prefix(request.path))
     if match is None:
         return None
     moved = (
@@ -43,7 +46,8 @@ def new_address_for(request: HttpRequest) -> HttpResponse | None:
     )
     if moved is None or not permissions.can_know_exists(request.user, moved.community):
         return None
-    path = f"/c/{moved.community.slug}{match['rest']}"
+    language = languages.language_of_path(request.path) or languages.ENGLISH
+    path = languages.address_in(language, f"/c/{moved.community.slug}{match['rest']}")
     query = request.META.get("QUERY_STRING", "")
     return HttpResponsePermanentRedirect(f"{path}?{query}" if query else path)
 

@@ -15,9 +15,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from copsite.languages import LanguageText, other_language
 
 RESERVED_SLUGS = frozenset(
     {
@@ -106,6 +108,10 @@ class CommunityQuerySet(models.QuerySet):
         )
 
 
+# What a list needs to show a community's name in each reader's language (`.only(...)`).
+NAME_FIELDS = ("name", "language", "translated_name")
+
+
 class Community(models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(
@@ -124,6 +130,23 @@ class Community(models.Model):
         blank=True,
         max_length=10000,
         help_text=_("How members are expected to behave. New members accept these when joining."),
+    )
+    # Name, description and guidelines are written in `language`; the `translated_` fields hold
+    # them in the other language when someone writes it (decision 31; `in_language`).
+    language = models.CharField(
+        _("language of the name, description and guidelines"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    translated_name = models.CharField(
+        _("name in the other language (optional)"), max_length=120, blank=True
+    )
+    translated_description = models.TextField(
+        _("description in the other language (optional)"), max_length=2000, blank=True
+    )
+    translated_guidelines = models.TextField(
+        _("guidelines in the other language (optional)"), max_length=10000, blank=True
     )
     visibility = models.CharField(
         max_length=12, choices=Visibility.choices, default=Visibility.OPEN, db_index=True
@@ -178,6 +201,23 @@ class Community(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("communities:home", kwargs={"slug": self.slug})
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language where it is written in it (what pages show)."""
+        return self.in_language("name").text
+
+    def in_language(self, field: str, language: str | None = None) -> LanguageText:
+        """`name`, `description` or `guidelines` for a reader of `language` (the active one):
+        in their language where it is written, otherwise in the language it was written in.
+        Lists that load few fields load `NAME_FIELDS`; without them this never queries."""
+        reader = language or translation.get_language()
+        if {"language", f"translated_{field}"} & self.get_deferred_fields():
+            return LanguageText(getattr(self, field), settings.LANGUAGE_CODE, reader)
+        written, translated = getattr(self, field), getattr(self, f"translated_{field}")
+        if reader != self.language and translated:
+            return LanguageText(translated, other_language(self.language), reader)
+        return LanguageText(written, self.language, reader)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -47,6 +47,10 @@ def community_create(
     guidelines: str = "",
     tags: list[str] | None = None,
     allowed_email_domains: str = "",
+    language: str = settings.LANGUAGE_CODE,
+    translated_name: str = "",
+    translated_description: str = "",
+    translated_guidelines: str = "",
 ) -> Community:
     """Create a community owned by `actor`. (Its collection and pages follow from its creation:
     community_pages.signals.)"""
@@ -59,6 +63,10 @@ def community_create(
         guidelines=guidelines,
         visibility=visibility,
         allowed_email_domains=allowed_email_domains,
+        language=language,
+        translated_name=translated_name,
+        translated_description=translated_description,
+        translated_guidelines=translated_guidelines,
         created_by=actor,
     )
     community.full_clean()

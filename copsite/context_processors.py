@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from communities import permissions
+from communities.models import NAME_FIELDS
 
 
 def site_chrome(request) -> dict:
@@ -10,7 +11,9 @@ def site_chrome(request) -> dict:
     return {
         "site_name": settings.COPSITE_SITE_NAME,
         "logo_url": settings.COPSITE_LOGO_URL,
-        "my_communities": permissions.communities_of(user).order_by("name").only("name", "slug")
+        "my_communities": permissions.communities_of(user)
+        .order_by("name")
+        .only(*NAME_FIELDS, "slug")
         if signed_in
         else [],
         "show_admin_link": signed_in and permissions.moderates_any_community(user),

@@ -20,6 +20,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 # GOV.UK class (and its error modifier) for each kind of widget; a kind is what
 # `govuk_kind` returns and what the field template branches on.
@@ -141,12 +142,14 @@ class GovukBoundField(BoundField):
     @property
     def govuk_label_html(self) -> SafeString:
         """Label text (escaped), with " (optional)" for optional fields."""
+        optional = gettext("(optional)")
         if (
             not self.field.required
             and self.govuk_kind != "checkbox"
-            and "(optional)" not in str(self.label).lower()
+            and optional not in str(self.label).lower()
         ):
-            return format_html("{} (optional)", self.label)
+            # Translators: an optional form field's label, e.g. "Caption (optional)".
+            return format_html(gettext("{label} (optional)"), label=self.label)
         return conditional_escape(self.label)
 
 

@@ -7,11 +7,13 @@ person prefers is decided in one place (`accounts.language`); this module only k
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext
 
 ENGLISH = settings.LANGUAGE_CODE
 WELSH = "cy"
@@ -21,6 +23,37 @@ SWITCH_PARAMETER = "lang"
 # Addresses that exist in one language only: the admin (its language is the person's own
 # setting), files, and what machines fetch.
 UNTRANSLATED_PREFIXES = ("/admin/", "/documents/", "/media/", "/static/", "/health/", "/theme.css")
+
+
+@dataclass(frozen=True)
+class LanguageText:
+    """Text written in one language, shown to a reader of `reader_language`: marked with its
+    `lang` and, when it is not theirs, with a note that it exists only in its own."""
+
+    text: str
+    language: str
+    reader_language: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def html_lang(self) -> str:
+        return html_lang(self.language)
+
+    @property
+    def is_other_language(self) -> bool:
+        return self.language != self.reader_language
+
+    @property
+    def only_available_in(self) -> str:
+        if self.language == WELSH:
+            return gettext("Only available in Welsh.")
+        return gettext("Only available in English.")
+
+
+def other_language(code: str) -> str:
+    return ENGLISH if code == WELSH else WELSH
 
 
 def is_language(code: str | None) -> bool:

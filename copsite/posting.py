@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext_lazy
 
-from copsite import ratelimit
+from copsite import languages, ratelimit
+
+
+def written_language(chosen: str = "") -> str:
+    """The language a post is written in: the author's choice, else the page's language."""
+    if languages.is_language(chosen):
+        return chosen
+    current = translation.get_language()
+    return current if languages.is_language(current) else settings.LANGUAGE_CODE
 
 
 def check_rate_limit(actor) -> None:

@@ -61,7 +61,8 @@ from .models import TEAM_NAME, Post, Reaction, Thread
 
 THREAD_FIELDS = (
     "id", "title", "status", "as_team", "created_at", "reply_count", "community", "author",
-    "community__id", "community__name", "community__slug", "community__visibility",
+    "community__id", "community__name", "community__language", "community__translated_name",
+    "community__slug", "community__visibility",
     "author__id", "author__display_name", "author__deleted_at",
 )  # fmt: skip
 
@@ -351,7 +352,8 @@ register_digest_section(
 def _posts_by_id(ids: set[int]) -> dict[int, Post]:
     fields = (
         "id", "body", "status", "thread", "thread__id", "thread__title", "thread__community",
-        "thread__community__id", "thread__community__name", "thread__community__slug",
+        "thread__community__id", "thread__community__name", "thread__community__language",
+        "thread__community__translated_name", "thread__community__slug",
         "thread__community__visibility",
     )  # fmt: skip
     return {

@@ -3,6 +3,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +56,28 @@ class BodyField(forms.CharField):
         )
 
 
-class ThreadForm(SubmissionKeyMixin):
+class WrittenLanguageField(forms.ChoiceField):
+    """Which language a post is in, so readers' browsers and screen readers know (`lang`)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Language this is written in"),
+            choices=settings.LANGUAGES,
+            required=False,
+            **kwargs,
+        )
+
+
+class WrittenLanguageMixin(forms.Form):
+    language = WrittenLanguageField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"] = self.fields.pop("language")  # after the message itself
+        self.fields["language"].initial = translation.get_language()
+
+
+class ThreadForm(SubmissionKeyMixin, WrittenLanguageMixin):
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
@@ -101,7 +123,7 @@ class SeedThreadForm(ThreadForm):
     )
 
 
-class ReplyForm(SubmissionKeyMixin):
+class ReplyForm(SubmissionKeyMixin, WrittenLanguageMixin):
     body = BodyField(label=_("Your reply"))
 
 

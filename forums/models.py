@@ -216,6 +216,8 @@ class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=settings.COPSITE_MAX_POST_LENGTH)
+    # The language it is written in (for `lang`); blank for posts from before anyone said.
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -107,6 +109,15 @@ def _search_and_reference_indexes(request, settings):
     }
     with disable_reference_index_auto_update():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """A request under /cy/ leaves Welsh active in the thread (LocaleMiddleware activates, and
+    nothing deactivates): each test starts in English, as a server process does."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

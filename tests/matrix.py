@@ -30,9 +30,11 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import translation
 
 from accounts.feeds import feed_token_for
 from communities.models import Visibility
+from copsite import languages
 
 OPEN, RESTRICTED, PRIVATE = Visibility.OPEN, Visibility.RESTRICTED, Visibility.PRIVATE
 VISIBILITIES = (OPEN, RESTRICTED, PRIVATE)
@@ -80,7 +82,8 @@ class Matrix:
             cast.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
             cast.tokens[role] = feed_token_for(person)
 
-    def statuses(self, client, cast, row: Row) -> dict[str, int]:
+    def statuses(self, client, cast, row: Row, language: str = "") -> dict[str, int]:
+        """Each role's status code; with `language` ("cy"), at that language's address."""
         got = {}
         for role in self.roles:
             self.resets.get(row.name, _nothing)(cast)
@@ -89,14 +92,20 @@ class Matrix:
                 client.cookies[settings.SESSION_COOKIE_NAME] = cast.sessions[role]
             # Personal feed rows read with the token of the person in the column.
             cast.token = cast.tokens.get(role, NOBODY_S_TOKEN)
-            got[role] = getattr(client, row.method)(row.url(cast)).status_code
+            with translation.override(settings.LANGUAGE_CODE):
+                url = row.url(cast)
+            if language:
+                url = languages.address_in(language, url)
+            got[role] = getattr(client, row.method)(url).status_code
         return got
 
     def expected(self, row: Row, visibility: str) -> dict[str, int]:
         return {role: row.expect(visibility, role) for role in self.roles}
 
-    def check(self, client, cast, row: Row) -> None:
-        assert self.statuses(client, cast, row) == self.expected(row, cast.visibility)
+    def check(self, client, cast, row: Row, language: str = "") -> None:
+        got = self.statuses(client, cast, row, language)
+        expected = self.expected(row, cast.visibility)
+        assert got == expected, f"{row.name}: got {got}, expected {expected}"
 
 
 def _nothing(cast) -> None:

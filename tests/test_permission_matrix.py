@@ -592,3 +592,9 @@ matrix = Matrix("site", URLS, ROLES, build_cast, RESETS)
 @pytest.mark.parametrize("row", matrix.cells())
 def test_permission_matrix(client, cast, row):
     matrix.check(client, cast, row)
+
+
+@pytest.mark.parametrize("row", [cell for cell in matrix.cells() if cell.values[0].method == "get"])
+def test_the_welsh_addresses_keep_the_same_permissions(client, cast, row):
+    """The same pages under /cy/: what one language hides, the other hides too."""
+    matrix.check(client, cast, row, language="cy")

@@ -46,3 +46,9 @@ def language_versions(context) -> list[LanguageVersion]:
 def html_lang(code: str) -> str:
     """A language code as `lang` and `hreflang` spell it: "en-gb" → "en-GB"."""
     return languages.html_lang(code)
+
+
+@register.filter
+def in_language(obj, field: str):
+    """`obj.in_language(field)` for the reader: `{% with name=community|in_language:"name" %}`."""
+    return obj.in_language(field)

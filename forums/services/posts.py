@@ -29,7 +29,13 @@ WARNING_EMAIL_KIND = "forum_author_warned"
 
 @transaction.atomic
 def post_reply(
-    *, actor, thread: Thread, body: str, submission_key: str = "", as_team: bool = False
+    *,
+    actor,
+    thread: Thread,
+    body: str,
+    submission_key: str = "",
+    as_team: bool = False,
+    language: str = "",
 ) -> Post:
     existing = existing_submission(actor, submission_key)
     if existing:
@@ -54,6 +60,7 @@ def post_reply(
                 status=Post.Status.HELD if held else Post.Status.VISIBLE,
                 submission_key=submission_key,
                 as_team=as_team,
+                language=posting.written_language(language),
             )
     except IntegrityError:  # the same submission raced in: return the first
         return Post.objects.get(author=actor, submission_key=submission_key)

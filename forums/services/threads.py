@@ -61,6 +61,7 @@ def thread_create(
     submission_key: str = "",
     as_team: bool = False,
     publish_at: datetime | None = None,
+    language: str = "",
 ) -> Thread:
     """Start a thread. The same submission key twice (a double click) returns the first."""
     existing = existing_submission(actor, submission_key)
@@ -106,6 +107,7 @@ def thread_create(
         thread=thread,
         author=actor,
         body=body,
+        language=posting.written_language(language),
         created_at=created_at,
         status=Post.Status.HELD if held else Post.Status.VISIBLE,
         submission_key=submission_key,

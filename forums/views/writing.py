@@ -92,6 +92,7 @@ class ThreadStartView(LoginRequiredMixin, CommunityForumMixin, View):
                     submission_key=data["submission_key"],
                     as_team=data.get("as_team", False),
                     publish_at=data.get("publish_at"),
+                    language=data.get("language", ""),
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -188,6 +189,7 @@ class ReplyView(LoginRequiredMixin, CommunityForumMixin, View):
                     thread=thread,
                     body=form.cleaned_data["body"],
                     submission_key=form.cleaned_data["submission_key"],
+                    language=form.cleaned_data.get("language", ""),
                 )
             except ValidationError as error:
                 _add_errors(form, error)

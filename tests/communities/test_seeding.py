@@ -40,3 +40,17 @@ def test_demo_content_loads_once_and_prints_the_sign_ins(settings, capsys):
     assert User.objects.filter(email="admin@example.com", is_staff=True).count() == 1
     facilitator = User.objects.get(email="facilitator@example.gov.uk")
     assert Membership.objects.filter(user=facilitator, role=Role.OWNER).exists()
+
+
+def test_the_demo_has_a_welsh_speaker_and_communities_written_in_welsh(settings, capsys):
+    settings.DEBUG = True
+    call_command("load_demo")
+    assert "aelod@example.gov.uk" in capsys.readouterr().out
+    speaker = User.objects.get(email="aelod@example.gov.uk")
+    assert speaker.language == "cy"
+    welsh = Community.objects.filter(language="cy")
+    assert welsh.count() == 2
+    assert Membership.objects.filter(user=speaker, community__in=welsh).count() == 2
+    housing = welsh.get(slug="tai-cymru")
+    assert housing.in_language("name", "en-gb").text == "Housing and Homelessness in Wales"
+    assert housing.categories.filter(name="Cyffredinol").exists()

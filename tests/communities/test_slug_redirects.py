@@ -51,6 +51,17 @@ def test_forum_addresses_and_their_query_strings_follow_the_community(client):
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_a_welsh_address_follows_the_community_in_welsh(client):
+    community = CommunityFactory(slug="hen-enw")
+    thread = make_thread(community)
+    old_url = thread.get_absolute_url()
+    _move(community, "enw-newydd")
+    new_url = old_url.replace("/c/hen-enw/", "/c/enw-newydd/")
+    response = client.get(f"/cy{old_url}")
+    assert response.status_code == 301
+    assert response["Location"] == f"/cy{new_url}"
+
+
 def test_blog_posts_follow_the_community(client):
     community = CommunityFactory(slug="old-name")
     post = make_post(community, title="Damp surveys")

@@ -7,7 +7,7 @@ from django.conf import settings
 from wagtail.users.models import UserProfile
 
 from copsite import languages
-from tests.factories import UserFactory
+from tests.factories import CommunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -105,3 +105,46 @@ def test_the_javascript_catalogue_speaks_welsh(client):
     response = client.get("/cy/jsi18n/")
     assert response.status_code == 200
     assert b"Fformatio" in response.content
+
+
+def test_a_community_reads_in_the_readers_language_where_it_is_written(client):
+    community = CommunityFactory(
+        name="Housing Wales",
+        slug="housing-wales",
+        description="People working on housing.",
+        translated_name="Tai Cymru",
+        translated_description="Pobl sy'n gweithio ar dai.",
+        guidelines="Be kind.",
+    )
+    welsh = client.get(f"/cy/c/{community.slug}/").content.decode()
+    assert '<h1 class="govuk-heading-xl" lang="cy">Tai Cymru</h1>' in welsh
+    assert "Pobl sy&#x27;n gweithio ar dai." in welsh
+    # The guidelines exist only in English: shown in English, marked, and said so in Welsh.
+    assert '<div class="govuk-body" lang="en-GB"><p>Be kind.</p></div>' in welsh
+    assert "Dim ond ar gael yn Saesneg." in welsh
+    english = client.get(f"/c/{community.slug}/").content.decode()
+    assert '<h1 class="govuk-heading-xl" lang="en-GB">Housing Wales</h1>' in english
+    assert "Only available in" not in english
+
+
+def test_feeds_say_their_language(client):
+    assert b"<language>cy</language>" in client.get("/cy/blog/feed.rss").content
+    assert b"<language>en-gb</language>" in client.get("/blog/feed.rss").content
+
+
+def test_a_post_says_the_language_it_is_written_in(client):
+    from tests.factories import MembershipFactory, make_thread
+
+    community = CommunityFactory()
+    author = MembershipFactory(community=community).user
+    thread = make_thread(community=community, author=author, title="Tai", body="Helo")
+    assert thread.posts.get().language == "en-gb"  # the page's language by default
+    client.force_login(author)
+    client.post(
+        f"/cy/c/{community.slug}/forum/t/{thread.pk}/reply/",
+        {"body": "Diolch yn fawr", "language": "cy", "submission_key": "k1"},
+    )
+    reply = thread.posts.get(body="Diolch yn fawr")
+    assert reply.language == "cy"
+    page = client.get(f"/c/{community.slug}/forum/t/{thread.pk}/?lang=en-gb", follow=True)
+    assert '<div class="copsite-prose" lang="cy"><p>Diolch yn fawr</p>' in page.content.decode()

@@ -5,7 +5,7 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from communities.models import Community, Membership, MembershipRequest, Role, Visibility
@@ -16,6 +16,31 @@ DEMO_ACCOUNTS = [
     ("admin@example.com", "Alex Admin", "Site administrator", True),
     ("facilitator@example.gov.uk", "Fran Facilitator", "Community manager", False),
     ("member@example.gov.uk", "Morgan Member", "Policy officer", False),
+]
+# A Welsh speaker: the site and her e-mails are in Welsh.
+WELSH_ACCOUNT = ("aelod@example.gov.uk", "Rhiannon Jones", "Swyddog polisi", False)
+# Communities written in Welsh: one with an English version, one in Welsh only.
+WELSH_COMMUNITIES = [
+    {
+        "name": "Tai a Digartrefedd yng Nghymru",
+        "slug": "tai-cymru",
+        "description": "Cymuned ymarfer i bobl sy'n gweithio ar dai a digartrefedd yng Nghymru: "
+        "rhannwch yr hyn sy'n gweithio, gofynnwch gwestiynau a dewch o hyd i gymheiriaid.",
+        "guidelines": "Byddwch yn garedig ac yn barchus. Peidiwch â rhannu data personol am bobl "
+        "rydych yn eu cefnogi. Ysgrifennwch yn Gymraeg neu yn Saesneg: mae croeso i'r ddwy iaith.",
+        "translated_name": "Housing and Homelessness in Wales",
+        "translated_description": "A community of practice for people working on housing and "
+        "homelessness in Wales: share what works, ask questions, find peers.",
+        "translated_guidelines": "Be kind and respectful. Do not share personal data about "
+        "people you support. Write in Welsh or English: both are welcome.",
+    },
+    {
+        "name": "Gwasanaethau Cymraeg",
+        "slug": "gwasanaethau-cymraeg",
+        "description": "I swyddogion sy'n cynnig gwasanaethau yn Gymraeg: Safonau'r Gymraeg, "
+        "cyfieithu, a chynllunio gweithlu dwyieithog.",
+        "guidelines": "Trafodwn yn Gymraeg. Byddwch yn amyneddgar gyda dysgwyr.",
+    },
 ]
 
 
@@ -30,6 +55,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, name, _, is_staff in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:32} {name}{' (site staff)' if is_staff else ''}")
+        self.stdout.write(f"  {WELSH_ACCOUNT[0]:32} {WELSH_ACCOUNT[1]} (Cymraeg)")
 
     @transaction.atomic
     def _load(self) -> None:
@@ -79,3 +105,39 @@ class Command(BaseCommand):
                 defaults={"message": "I lead on this at my council and would love to join."},
             )
         seed_app_content(communities, members, rng)
+        self._load_welsh(facilitator, members, rng)
+
+    def _load_welsh(self, facilitator: User, members: list[User], rng: random.Random) -> None:
+        """A Welsh-speaking sign-in and communities written in Welsh (made in Welsh, so their
+        forum's first categories are Welsh too)."""
+        from allauth.account.models import EmailAddress
+
+        email, name, title, _ = WELSH_ACCOUNT
+        speaker = User.objects.create_user(
+            email=email,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            job_title=title,
+            organisation="Cyngor Sir Gâr",
+            language="cy",
+        )
+        EmailAddress.objects.create(user=speaker, email=email, verified=True, primary=True)
+        now = timezone.now()
+        with translation.override("cy"):
+            for fields in WELSH_COMMUNITIES:
+                community = Community.objects.create(
+                    language="cy", visibility=Visibility.OPEN, created_by=facilitator, **fields
+                )
+                Membership.objects.create(
+                    community=community,
+                    user=facilitator,
+                    role=Role.OWNER,
+                    accepted_guidelines_at=now,
+                )
+                Membership.objects.create(
+                    community=community, user=speaker, accepted_guidelines_at=now
+                )
+                for member in rng.sample(members, k=min(6, len(members))):
+                    Membership.objects.get_or_create(
+                        community=community, user=member, defaults={"accepted_guidelines_at": now}
+                    )
