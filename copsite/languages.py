@@ -21,8 +21,18 @@ LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 # The query parameter the language switch adds: `?lang=cy` on any page remembers the choice.
 SWITCH_PARAMETER = "lang"
 # Addresses that exist in one language only: the admin (its language is the person's own
-# setting), files, and what machines fetch.
-UNTRANSLATED_PREFIXES = ("/admin/", "/documents/", "/media/", "/static/", "/health/", "/theme.css")
+# setting), files and pictures (a post's Markdown links them at one address), and what
+# machines fetch. A Welsh speaker is not redirected there.
+UNTRANSLATED_PREFIXES = (
+    "/admin/",
+    "/documents/",
+    "/media/",
+    "/static/",
+    "/health/",
+    "/theme.css",
+    "/forums/images/",
+    "/blog/images/",
+)
 
 
 @dataclass(frozen=True)

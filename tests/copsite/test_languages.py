@@ -148,3 +148,10 @@ def test_a_post_says_the_language_it_is_written_in(client):
     assert reply.language == "cy"
     page = client.get(f"/c/{community.slug}/forum/t/{thread.pk}/?lang=en-gb", follow=True)
     assert '<div class="copsite-prose" lang="cy"><p>Diolch yn fawr</p>' in page.content.decode()
+
+
+def test_pictures_are_served_at_one_address_whatever_the_language(client):
+    client.cookies[COOKIE] = "cy"
+    response = client.get("/forums/images/1/picture.png")
+    assert response.status_code != 302  # no redirect to /cy/ for every picture in a post
+    assert languages.address_in("cy", "/blog/images/1/hero/x/") == "/blog/images/1/hero/x/"
