@@ -25,6 +25,7 @@ class CommunityForm(forms.ModelForm):
             "translated_name",
             "translated_description",
             "translated_guidelines",
+            "bilingual_announcements",
             "visibility",
             "allowed_email_domains",
         ]

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from copsite.languages import LanguageText, other_language
+from copsite.languages import LanguageText, text_for_reader
 
 RESERVED_SLUGS = frozenset(
     {
@@ -148,6 +148,14 @@ class Community(models.Model):
     translated_guidelines = models.TextField(
         _("guidelines in the other language (optional)"), max_length=10000, blank=True
     )
+    bilingual_announcements = models.BooleanField(
+        _("send announcements in both languages at once"),
+        default=False,
+        help_text=_(
+            "When an announcement is written in Welsh and English, every member gets both in "
+            "one e-mail, Welsh first. Otherwise each member gets theirs."
+        ),
+    )
     visibility = models.CharField(
         max_length=12, choices=Visibility.choices, default=Visibility.OPEN, db_index=True
     )
@@ -214,10 +222,9 @@ class Community(models.Model):
         reader = language or translation.get_language()
         if {"language", f"translated_{field}"} & self.get_deferred_fields():
             return LanguageText(getattr(self, field), settings.LANGUAGE_CODE, reader)
-        written, translated = getattr(self, field), getattr(self, f"translated_{field}")
-        if reader != self.language and translated:
-            return LanguageText(translated, other_language(self.language), reader)
-        return LanguageText(written, self.language, reader)
+        return text_for_reader(
+            getattr(self, field), getattr(self, f"translated_{field}"), self.language, reader
+        )
 
     @classmethod
     def from_db(cls, db, field_names, values):

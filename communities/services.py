@@ -51,6 +51,7 @@ def community_create(
     translated_name: str = "",
     translated_description: str = "",
     translated_guidelines: str = "",
+    bilingual_announcements: bool = False,
 ) -> Community:
     """Create a community owned by `actor`. (Its collection and pages follow from its creation:
     community_pages.signals.)"""
@@ -67,6 +68,7 @@ def community_create(
         translated_name=translated_name,
         translated_description=translated_description,
         translated_guidelines=translated_guidelines,
+        bilingual_announcements=bilingual_announcements,
         created_by=actor,
     )
     community.full_clean()

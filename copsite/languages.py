@@ -62,6 +62,15 @@ class LanguageText:
         return gettext("Only available in English.")
 
 
+def text_for_reader(
+    written: str, translated: str, written_language: str, reader: str
+) -> LanguageText:
+    """The reader's language where the text is written in it, otherwise the original."""
+    if reader != written_language and translated:
+        return LanguageText(translated, other_language(written_language), reader)
+    return LanguageText(written, written_language, reader)
+
+
 def other_language(code: str) -> str:
     return ENGLISH if code == WELSH else WELSH
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext, ngettext
 
 from communities import permissions as community_permissions
 from communities.models import Community, Membership
+from copsite import posting
 from notifications.models import CommunityEmailSetting, Delivery, OutboundEmail
 from notifications.services import QueuedEmail, email_queue_group
 
@@ -59,7 +60,15 @@ def broadcasts_sent_today(community: Community) -> int:
 
 
 def broadcast_create(
-    *, actor, community: Community, subject: str, body: str, submission_key: str = ""
+    *,
+    actor,
+    community: Community,
+    subject: str,
+    body: str,
+    submission_key: str = "",
+    language: str = "",
+    translated_subject: str = "",
+    translated_body: str = "",
 ) -> Broadcast:
     """Record an announcement and queue one e-mail per recipient (sent after commit).
 
@@ -70,8 +79,13 @@ def broadcast_create(
     if not community_permissions.can_moderate(actor, community):
         raise PermissionDenied("Only the community's facilitators can send announcements.")
     subject, body = subject.strip(), body.strip()
+    translated_subject, translated_body = translated_subject.strip(), translated_body.strip()
     if not subject or not body:
         raise ValidationError(gettext("Give the announcement a subject and a message."))
+    if bool(translated_subject) != bool(translated_body):
+        raise ValidationError(
+            gettext("Give the other language's version both a subject and a message, or neither.")
+        )
     with transaction.atomic():
         # One announcement at a time per community: a double click, or two facilitators at
         # once, cannot both pass the day's limit or both be sent.
@@ -105,6 +119,9 @@ def broadcast_create(
                     author=actor,
                     subject=subject[:150],
                     body=body,
+                    language=posting.written_language(language),
+                    translated_subject=translated_subject[:150],
+                    translated_body=translated_body,
                     recipient_count=len(recipients),
                     submission_key=submission_key,
                 )

@@ -115,16 +115,25 @@ def broadcast_email(payload: dict) -> EmailContent | None:
     ).exists():
         return None
     footer, headers = _footer(user.pk, f"community:{community.pk}")
+    versions = [
+        {
+            "subject": subject,
+            "html_lang": body.html_lang,
+            "body_html": _broadcast_html(body.text, settings.SITE_URL),
+            "body_text": _broadcast_text(body.text, settings.SITE_URL),
+        }
+        for subject, body in broadcast.versions(community.bilingual_announcements)
+    ]
+    subjects = " / ".join(str(version["subject"]) for version in versions)
     return EmailContent(
-        subject=f"[{community.name}] {broadcast.subject}",
+        subject=f"[{community.local_name}] {subjects}",
         template="facilitation/emails/broadcast",
         context={
             "person": user,
             "broadcast": broadcast,
+            "versions": versions,
             "community": community,
             "community_url": settings.SITE_URL + community.get_absolute_url(),
-            "body_html": _broadcast_html(broadcast.body, settings.SITE_URL),
-            "body_text": _broadcast_text(broadcast.body, settings.SITE_URL),
             **footer,
         },
         headers=headers,

@@ -3,8 +3,10 @@
 import uuid
 
 from django import forms
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,14 +48,26 @@ class WelcomeForm(SubmissionKeyForm):
     def __init__(self, *args, memberships=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].choices = [
-            (m.user_id, f"{m.user.public_name} (joined {_day(m.joined_at)})") for m in memberships
+            (
+                m.user_id,
+                gettext("%(name)s (joined %(day)s)")
+                % {"name": m.user.public_name, "day": _day(m.joined_at)},
+            )
+            for m in memberships
         ]
         if not self.is_bound:
             self.initial.setdefault("members", [m.user_id for m in memberships])
 
 
 class BroadcastForm(SubmissionKeyForm):
+    language = forms.ChoiceField(
+        label=_("Language of this announcement"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     subject = forms.CharField(
+        label=_("Subject"),
         max_length=150,
         help_text=_("Members see this as the e-mail's subject, after the community's name."),
         error_messages={
@@ -76,3 +90,24 @@ class BroadcastForm(SubmissionKeyForm):
             "max_length": _("Messages can be at most %(limit_value)s characters."),
         },
     )
+    translated_subject = forms.CharField(
+        label=_("Subject in the other language (optional)"),
+        max_length=150,
+        required=False,
+        error_messages={"max_length": _("Subjects can be at most %(limit_value)s characters.")},
+    )
+    translated_body = forms.CharField(
+        label=_("Message in the other language (optional)"),
+        max_length=20000,
+        required=False,
+        help_text=_(
+            "Members who read the other language get this version; where the community sends "
+            "announcements in both languages, everyone gets both."
+        ),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"max_length": _("Messages can be at most %(limit_value)s characters.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = translation.get_language()

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from copsite import languages
+from copsite.languages import LanguageText, text_for_reader
 
 
 class Broadcast(models.Model):
@@ -24,6 +27,12 @@ class Broadcast(models.Model):
     )
     subject = models.CharField(max_length=150)
     body = models.TextField(max_length=20000)
+    # `subject` and `body` are written in `language`; the `translated_` pair in the other one.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    translated_subject = models.CharField(max_length=150, blank=True)
+    translated_body = models.TextField(max_length=20000, blank=True)
     recipient_count = models.PositiveIntegerField(default=0)
     submission_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -44,6 +53,21 @@ class Broadcast(models.Model):
     @property
     def group_key(self) -> str:
         return f"broadcast-{self.pk}"
+
+    def in_language(self, field: str, language: str | None = None) -> LanguageText:
+        """`subject` or `body` for a reader of `language` (the active one)."""
+        reader = language or translation.get_language()
+        return text_for_reader(
+            getattr(self, field), getattr(self, f"translated_{field}"), self.language, reader
+        )
+
+    def versions(self, bilingual: bool) -> list[tuple[LanguageText, LanguageText]]:
+        """(subject, body) pairs a member's e-mail carries: theirs, or where the community sends
+        bilingual announcements and both are written, both with Welsh first."""
+        if bilingual and self.translated_subject and self.translated_body:
+            return [(self.in_language("subject", code), self.in_language("body", code))
+                    for code in (languages.WELSH, languages.ENGLISH)]  # fmt: skip
+        return [(self.in_language("subject"), self.in_language("body"))]
 
 
 class Welcome(models.Model):

@@ -169,6 +169,9 @@ class BroadcastCreateView(CommunityFacilitatorMixin, View):
                 subject=data["subject"],
                 body=data["body"],
                 submission_key=data["submission_key"],
+                language=data.get("language", ""),
+                translated_subject=data.get("translated_subject", ""),
+                translated_body=data.get("translated_body", ""),
             )
         except ValidationError as problem:
             form.add_error(None, problem)

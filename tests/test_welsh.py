@@ -141,6 +141,11 @@ def welsh_pages(world) -> list[tuple[str, str, str]]:
         ("sign in", "anonymous", reverse("account_login")),
         ("sign up", "anonymous", reverse("account_signup")),
         ("facilitation", "facilitator", reverse("facilitation:facilitate")),
+        (
+            "announce",
+            "facilitator",
+            reverse("facilitation:broadcast-create", args=[community.slug]),
+        ),
         ("not found", "anonymous", "/dim-tudalen-yma/"),
     ]
 
@@ -208,3 +213,46 @@ def test_a_welsh_member_gets_a_welsh_digest_and_an_english_one_english(welsh_wor
     assert english_left_in(html) == []
     words = re.sub(r"https?://\S+", "", welsh.body)
     assert ENGLISH_ONLY.findall(words) == []
+
+
+def _announce_in_both(world, django_capture_on_commit_callbacks):
+    from facilitation import broadcasts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        broadcasts.broadcast_create(
+            actor=world["facilitator"],
+            community=world["community"],
+            subject="Meeting in Cardiff",
+            body="We meet on Friday.",
+            language="en-gb",
+            translated_subject="Cyfarfod yng Nghaerdydd",
+            translated_body="Rydym yn cwrdd ddydd Gwener.",
+        )
+
+
+def test_each_member_gets_an_announcement_in_their_language(
+    welsh_world, django_capture_on_commit_callbacks
+):
+    english_reader = MembershipFactory(community=welsh_world["community"]).user
+    _announce_in_both(welsh_world, django_capture_on_commit_callbacks)
+    welsh = next(m for m in mail.outbox if m.to == [welsh_world["member"].email])
+    english = next(m for m in mail.outbox if m.to == [english_reader.email])
+    assert welsh.subject == "[Tai Cymru] Cyfarfod yng Nghaerdydd"
+    assert "Rydym yn cwrdd" in welsh.body and "We meet" not in welsh.body
+    assert english.subject == "[Tai Cymru] Meeting in Cardiff"
+    assert "We meet on Friday." in english.body and "Rydym" not in english.body
+
+
+def test_a_bilingual_community_sends_both_languages_welsh_first(
+    welsh_world, django_capture_on_commit_callbacks
+):
+    community = welsh_world["community"]
+    community.bilingual_announcements = True
+    community.save()
+    english_reader = MembershipFactory(community=community).user
+    _announce_in_both(welsh_world, django_capture_on_commit_callbacks)
+    english = next(m for m in mail.outbox if m.to == [english_reader.email])
+    assert english.subject == "[Tai Cymru] Cyfarfod yng Nghaerdydd / Meeting in Cardiff"
+    assert english.body.index("Rydym yn cwrdd") < english.body.index("We meet on Friday.")
+    html = english.alternatives[0][0]
+    assert '<div lang="cy">' in html and '<div lang="en-GB">' in html
